@@ -1,0 +1,39 @@
+# Quick start: `make site` builds the documentation site into site/, `make test` runs every test.
+# Both create .venv and install the project when needed; only Python 3.11+ and make are required.
+PYTHON ?= python3
+export NO_MKDOCS_2_WARNING := 1
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: site test generate check lint serve bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+generate: $(STAMP)
+	$(BIN)/python generate.py
+
+check: $(STAMP)
+	$(BIN)/python generate.py --check
+
+lint: $(STAMP)
+	$(BIN)/python generate.py lint
+
+site: generate
+	$(BIN)/mkdocs build --strict --quiet
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site generated .pytest_cache

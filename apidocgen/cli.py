@@ -1,0 +1,245 @@
+"""Command line: parse arguments, read `[tool.apidocgen]`, run the pipeline, print diagnostics.
+
+Exit codes: 0 success (warnings allowed); 1 input errors, or stale output in check mode;
+2 usage errors, or input errors in check mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from apidocgen import __version__
+from apidocgen.config import Config, check_config, load_config
+from apidocgen.diagnostics import Diagnostic
+from apidocgen.pipeline import RunResult, run
+from apidocgen.write import UnsafePathError, plan, unified_diffs, write_output
+
+COMMANDS = ("generate", "check", "lint", "mock")
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how the tool was called (exit 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="apidocgen",
+        description="Generate docs pages, an OpenAPI 3.1 document, Pydantic models and a typed client from endpoint descriptors.",
+    )
+    parser.add_argument("--version", action="version", version=f"apidocgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, text in (
+        ("generate", "write every output into the output folder (the default command)"),
+        ("check", "write nothing; exit 1 when the output folder is stale"),
+        ("lint", "validate the descriptors; write nothing"),
+        ("mock", "serve the example responses over HTTP for offline client development"),
+    ):
+        command = sub.add_parser(name, help=text, description=text)
+        _add_common(command)
+        if name == "generate":
+            command.add_argument("--check", action="store_true", help="same as the check command")
+        if name in ("generate", "check"):
+            command.add_argument(
+                "--diff", action="store_true", default=True, help=argparse.SUPPRESS
+            )
+        if name == "mock":
+            command.add_argument(
+                "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+            )
+            command.add_argument(
+                "--port", type=int, default=4010, help="port to listen on (default 4010)"
+            )
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="pyproject.toml holding [tool.apidocgen] (default: ./pyproject.toml)",
+    )
+    parser.add_argument(
+        "--input", "-i", type=Path, help="folder of descriptors (default from config: api-docs)"
+    )
+    parser.add_argument(
+        "--output", "-o", type=Path, help="output folder (default from config: generated)"
+    )
+    parser.add_argument("--title", help="API title")
+    parser.add_argument("--package", help="Python package name of the generated client")
+    parser.add_argument(
+        "--base-url", dest="base_url", help="API base URL (default: the examples' Host header)"
+    )
+    parser.add_argument(
+        "--token-env", dest="token_env", help="environment variable holding the API token"
+    )
+    parser.add_argument(
+        "--templates", type=Path, help="folder of templates that override the shipped ones"
+    )
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print stage timings")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `apidocgen` command and of generate.py."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if (
+        not args_list
+        or args_list[0] not in COMMANDS
+        and args_list[0] not in ("-h", "--help", "--version")
+    ):
+        args_list.insert(0, "generate")
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        config = resolve_config(args)
+    except UsageError as exc:
+        print(f"apidocgen: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    command = "check" if args.command == "check" or getattr(args, "check", False) else args.command
+    try:
+        if command == "mock":
+            from apidocgen.mock import serve
+
+            served: int = serve(config, host=args.host, port=args.port)
+            return served
+        return _run(command, config, args)
+    except KeyboardInterrupt:
+        return 130
+    except UnsafePathError as exc:
+        print(f"apidocgen: error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except Exception as exc:  # a bug, not bad input: one line, the traceback only when asked
+        if args.verbose:
+            raise
+        print(
+            f"apidocgen: internal error: {type(exc).__name__}: {exc} (run with -v for details)",
+            file=sys.stderr,
+        )
+        return 3
+
+
+def resolve_config(args: argparse.Namespace) -> Config:
+    """Configuration file first, then command-line flags."""
+    pyproject = args.config if args.config is not None else Path("pyproject.toml")
+    if args.config is not None and not args.config.is_file():
+        raise UsageError(f"configuration file {args.config} does not exist")
+    config, problems = load_config(pyproject)
+    if problems:
+        raise UsageError(problems[0].format())
+    overrides: dict[str, Any] = {}
+    for name in ("input", "output", "title", "package", "base_url", "token_env", "templates"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    if args.strict:
+        overrides["strict"] = True
+    config = replace(config, **overrides)
+    problems = check_config(config, "command line")
+    if problems:
+        raise UsageError(problems[0].message)
+    if not config.input.is_dir():
+        raise UsageError(f"input folder {config.input} does not exist")
+    if config.templates is not None and not config.templates.is_dir():
+        raise UsageError(f"templates folder {config.templates} does not exist")
+    source = config.input.resolve()
+    target = config.output.resolve()
+    if target == source or target.is_relative_to(source):
+        raise UsageError(f"output folder {config.output} must not be the input folder or inside it")
+    if source.is_relative_to(target):
+        raise UsageError(f"input folder {config.input} must not be inside the output folder")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"output {config.output} exists and is not a folder")
+    return config
+
+
+def _run(command: str, config: Config, args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    printer = DiagnosticPrinter(quiet=args.quiet)
+    result = run(config, display_input=_display(config.input), lint_only=command == "lint")
+    printer.print_all(result.diagnostics)
+    if result.failed:
+        errors = sum(d.severity == "error" for d in result.diagnostics)
+        print(f"apidocgen: {errors} error(s); nothing written", file=sys.stderr)
+        return EXIT_USAGE if command == "check" else EXIT_FAIL
+    if command == "lint":
+        if not args.quiet:
+            print(
+                f"apidocgen: {result.counts.get('endpoints', 0)} endpoints, {result.counts.get('pages', 0)} pages checked"
+            )
+        return EXIT_OK
+    if command == "check":
+        changes = plan(config.output, result.files)
+        if not changes.stale:
+            if not args.quiet:
+                print(f"apidocgen: {config.output} is up to date ({changes.unchanged} files)")
+            return EXIT_OK
+        for line in unified_diffs(config.output, result.files, changes):
+            sys.stdout.write(line)
+        for label, paths in (
+            ("would add", changes.added),
+            ("would change", changes.changed),
+            ("would remove", changes.removed),
+        ):
+            for path in paths:
+                print(f"{label} {config.output / path}")
+        print(
+            f"apidocgen: {config.output} is stale: {len(changes.added) + len(changes.changed) + len(changes.removed)} file(s) differ; run apidocgen to update",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+    changes = write_output(config.output, result.files)
+    if not args.quiet:
+        _summary(
+            result, changes.added + changes.changed, time.perf_counter() - started, args.verbose
+        )
+    return EXIT_OK
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _summary(result: RunResult, written: list[str], seconds: float, verbose: bool) -> None:
+    warnings = sum(d.severity == "warning" for d in result.diagnostics)
+    counts = result.counts
+    print(
+        f"apidocgen: {counts.get('endpoints', 0)} endpoints, {counts.get('pages', 0)} pages,"
+        f" {counts.get('models', 0)} models, {warnings} warnings, {len(written)} files written"
+        f" in {seconds:.2f} s"
+    )
+    if verbose:
+        for stage, spent in result.timings.items():
+            print(f"  {stage:<8} {spent:.3f} s")
+
+
+class DiagnosticPrinter:
+    """Prints diagnostics one per line on stderr, colored only on a terminal."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.color = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+
+    def print_all(self, diagnostics: list[Diagnostic]) -> None:
+        for diagnostic in diagnostics:
+            if self.quiet and diagnostic.severity == "warning":
+                continue
+            line = diagnostic.format()
+            if self.color:
+                code = "31" if diagnostic.severity == "error" else "33"
+                head = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.col}:"
+                line = f"\x1b[1m{head}\x1b[0m \x1b[{code}m{diagnostic.severity}:\x1b[0m {diagnostic.message}"
+            print(line, file=sys.stderr)

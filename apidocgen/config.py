@@ -1,0 +1,95 @@
+"""Configuration: `[tool.apidocgen]` in pyproject.toml, overridden by command-line flags."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from apidocgen.diagnostics import Diagnostic, error
+
+DEFAULT_MAX_DESCRIPTOR_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run needs to know besides the input files themselves."""
+
+    input: Path = Path("api-docs")
+    output: Path = Path("generated")
+    title: str = "API"
+    package: str = "api_client"
+    version: str = "0.1.0"
+    base_url: str | None = None
+    token_env: str = "API_TOKEN"
+    repo_url: str | None = None
+    edit_uri: str | None = None
+    templates: Path | None = None
+    max_descriptor_bytes: int = DEFAULT_MAX_DESCRIPTOR_BYTES
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+    strict: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_PATH_KEYS = {"input", "output", "templates"}
+_INT_KEYS = {"max_descriptor_bytes", "max_body_bytes", "max_depth"}
+_KNOWN = {f.name for f in fields(Config)} - {"extra", "strict"}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def load_config(pyproject: Path | None) -> tuple[Config, list[Diagnostic]]:
+    """Read `[tool.apidocgen]`; relative paths are taken from the pyproject's folder."""
+    if pyproject is None or not pyproject.is_file():
+        return Config(), []
+    where = str(pyproject)
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return Config(), [error(where, 1, 1, f"cannot read configuration: {exc}")]
+    section = data.get("tool", {}).get("apidocgen", {})
+    if not isinstance(section, dict):
+        return Config(), [error(where, 1, 1, "[tool.apidocgen] must be a table")]
+    return config_from_mapping(section, pyproject.parent, where)
+
+
+def config_from_mapping(
+    section: dict[str, Any], base: Path, where: str
+) -> tuple[Config, list[Diagnostic]]:
+    """Build a Config from a mapping of settings, checking names and types."""
+    values: dict[str, Any] = {}
+    problems: list[Diagnostic] = []
+    for key, value in sorted(section.items()):
+        name = key.replace("-", "_")
+        if name not in _KNOWN:
+            problems.append(error(where, 1, 1, f"unknown setting '{key}' in [tool.apidocgen]"))
+            continue
+        if name in _INT_KEYS:
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                problems.append(error(where, 1, 1, f"setting '{key}' must be a positive integer"))
+                continue
+        elif not isinstance(value, str):
+            problems.append(error(where, 1, 1, f"setting '{key}' must be a string"))
+            continue
+        if name in _PATH_KEYS:
+            value = base / value
+        values[name] = value
+    config = replace(Config(), **values)
+    problems.extend(check_config(config, where))
+    return config, problems
+
+
+def check_config(config: Config, where: str) -> list[Diagnostic]:
+    """Problems with values that every run needs to be right."""
+    problems = []
+    if not _IDENTIFIER.match(config.package):
+        problems.append(
+            error(where, 1, 1, f"package '{config.package}' is not a valid Python identifier")
+        )
+    if config.base_url is not None and not re.match(r"https?://[^\s/]+", config.base_url):
+        problems.append(error(where, 1, 1, f"base_url '{config.base_url}' is not an http(s) URL"))
+    return problems

@@ -1,0 +1,181 @@
+"""Stage 6, write: a deterministic output tree, replaced atomically, with a manifest.
+
+Only files that differ from what is on disk are written; files that the previous run wrote
+and this one does not are removed. New content is staged in a temporary folder first, so a
+failed run leaves the previous output intact.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from apidocgen import __version__
+
+MANIFEST = ".apidocgen-manifest.json"
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"com{n}" for n in range(10)} | {f"lpt{n}" for n in range(10)}
+)
+
+
+class UnsafePathError(ValueError):
+    """A generated path that would leave the output folder or is not portable."""
+
+
+@dataclass
+class Changes:
+    """What a write did (or, in check mode, would do)."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+def check_relative_path(path: str) -> str:
+    """Return `path` if it is a safe relative posix path inside the output folder."""
+    if not path or "\x00" in path or "\\" in path or ":" in path:
+        raise UnsafePathError(f"unsafe output path {path!r}")
+    pure = PurePosixPath(path)
+    if pure.is_absolute():
+        raise UnsafePathError(f"absolute output path {path!r}")
+    for part in pure.parts:
+        if part in ("", ".", "..") or part.split(".")[0].lower() in _RESERVED or len(part) > 200:
+            raise UnsafePathError(f"unsafe output path {path!r}")
+    return path
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_manifest(output: Path) -> dict[str, str]:
+    """Path -> sha256 of every file the previous run wrote (empty when there is none)."""
+    try:
+        data = json.loads((output / MANIFEST).read_text("utf-8"))
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def plan(output: Path, files: dict[str, str]) -> Changes:
+    """Compare generated files with the output folder without touching it."""
+    changes = Changes()
+    previous = read_manifest(output)
+    for path in sorted(files):
+        check_relative_path(path)
+        target = output / path
+        try:
+            current = target.read_bytes()
+        except OSError:
+            changes.added.append(path)
+            continue
+        if current != files[path].encode("utf-8"):
+            changes.changed.append(path)
+        else:
+            changes.unchanged += 1
+    for path in sorted(previous):
+        if path not in files:
+            try:
+                check_relative_path(path)
+            except UnsafePathError:
+                continue
+            if (output / path).exists():
+                changes.removed.append(path)
+    return changes
+
+
+def unified_diffs(
+    output: Path, files: dict[str, str], changes: Changes, *, max_lines: int = 40
+) -> list[str]:
+    """A short unified diff per stale file, as `black --check --diff` shows them."""
+    out: list[str] = []
+    for path in changes.changed + changes.added + changes.removed:
+        try:
+            old = (output / path).read_text("utf-8").splitlines(keepends=True)
+        except (OSError, UnicodeDecodeError):
+            old = []
+        new = files.get(path, "").splitlines(keepends=True)
+        lines = list(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}", n=2))
+        if len(lines) > max_lines:
+            lines = lines[:max_lines] + [f"... ({len(lines) - max_lines} more diff lines)\n"]
+        out.append("".join(line if line.endswith("\n") else line + "\n" for line in lines))
+    return out
+
+
+def write_output(output: Path, files: dict[str, str]) -> Changes:
+    """Bring `output` to exactly `files` (plus the manifest), changing only what differs."""
+    changes = plan(output, files)
+    manifest = (
+        json.dumps(
+            {
+                "generator": f"apidocgen {__version__}",
+                "files": {p: digest(files[p]) for p in sorted(files)},
+            },
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )
+    to_write = changes.added + changes.changed
+    manifest_path = output / MANIFEST
+    try:
+        manifest_same = manifest_path.read_text("utf-8") == manifest
+    except OSError:
+        manifest_same = False
+    if not to_write and not changes.removed and manifest_same:
+        return changes
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if not output.exists():
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+        try:
+            for path in sorted(files):
+                _write_file(staging / path, files[path])
+            _write_file(staging / MANIFEST, manifest)
+            os.replace(staging, output)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return changes
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        for path in to_write:
+            _write_file(staging / path, files[path])
+        _write_file(staging / MANIFEST, manifest)
+        for path in to_write:
+            target = output / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / path, target)
+        for path in changes.removed:
+            (output / path).unlink(missing_ok=True)
+            _prune_empty_dirs(output, (output / path).parent)
+        os.replace(staging / MANIFEST, manifest_path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return changes
+
+
+def _write_file(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def _prune_empty_dirs(root: Path, folder: Path) -> None:
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,0 +1,58 @@
+"""Shared fixtures: the real corpora next to the repository, and a way to run the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def corpus_dir(name: str) -> Path:
+    """A corpus folder; skips (or fails when APIDOCGEN_CORPUS_REQUIRED=1) when it is absent."""
+    path = CORPUS / name
+    if not path.is_dir():
+        message = f"corpus {path} is not present (it sits beside the repository in CI)"
+        if os.environ.get("APIDOCGEN_CORPUS_REQUIRED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def sentry_corpus() -> Path:
+    return corpus_dir("sentry")
+
+
+@pytest.fixture
+def github_corpus() -> Path:
+    return corpus_dir("github-dev")
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m apidocgen ARGS` in a subprocess, as a user would."""
+    full_env = dict(os.environ, **(env or {}))
+    full_env.pop("APIDOCGEN_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "apidocgen", *args],
+        cwd=cwd or ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def write_descriptor(folder: Path, name: str, front: str, body: str = "") -> Path:
+    """Write a descriptor file with the given front-matter text."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
+    return path

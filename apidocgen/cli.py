@@ -12,13 +12,21 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apidocgen import __version__
 from apidocgen.config import Config, check_config, load_config
 from apidocgen.diagnostics import Diagnostic
-from apidocgen.pipeline import RunResult, run
-from apidocgen.write import UnsafePathError, plan, unified_diffs, write_output
+from apidocgen.manifest import (
+    input_fingerprint,
+    outputs_intact,
+    read_manifest,
+    reusable_manifest,
+)
+from apidocgen.render.templates import shipped_templates_dir
+
+if TYPE_CHECKING:
+    from apidocgen.pipeline import RunResult
 
 COMMANDS = ("generate", "check", "lint", "mock")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -116,10 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         return _run(command, config, args)
     except KeyboardInterrupt:
         return 130
-    except UnsafePathError as exc:
-        print(f"apidocgen: error: {exc}", file=sys.stderr)
-        return EXIT_FAIL
-    except Exception as exc:  # a bug, not bad input: one line, the traceback only when asked
+    except Exception as exc:
+        from apidocgen.write import UnsafePathError
+
+        if isinstance(exc, UnsafePathError):
+            print(f"apidocgen: error: {exc}", file=sys.stderr)
+            return EXIT_FAIL  # a bug, not bad input: one line, the traceback only when asked
         if args.verbose:
             raise
         print(
@@ -166,7 +176,31 @@ def resolve_config(args: argparse.Namespace) -> Config:
 def _run(command: str, config: Config, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     printer = DiagnosticPrinter(quiet=args.quiet)
-    result = run(config, display_input=_display(config.input), lint_only=command == "lint")
+    fingerprint = ""
+    previous: dict[str, Any] = {}
+    if command == "generate":
+        fingerprint = input_fingerprint(config, shipped_templates_dir())
+        previous = read_manifest(config.output)
+        if previous.get("inputs") == fingerprint and outputs_intact(config.output, previous):
+            if not args.quiet:
+                print(
+                    f"apidocgen: {config.output} is up to date; nothing to do"
+                    f" ({time.perf_counter() - started:.2f} s)"
+                )
+            return EXIT_OK
+        previous = reusable_manifest(config.output, previous)
+    # Imported here so that an up-to-date run does not pay for loading the pipeline.
+    from apidocgen.pipeline import run
+    from apidocgen.write import plan, unified_diffs, write_output
+
+    with StageProgress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        result = run(
+            config,
+            display_input=_display(config.input),
+            lint_only=command == "lint",
+            previous=previous,
+            progress=progress.stage,
+        )
     printer.print_all(result.diagnostics)
     if result.failed:
         errors = sum(d.severity == "error" for d in result.diagnostics)
@@ -175,7 +209,8 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
     if command == "lint":
         if not args.quiet:
             print(
-                f"apidocgen: {result.counts.get('endpoints', 0)} endpoints, {result.counts.get('pages', 0)} pages checked"
+                f"apidocgen: {result.counts.get('endpoints', 0)} endpoints,"
+                f" {result.counts.get('pages', 0)} pages checked"
             )
         return EXIT_OK
     if command == "check":
@@ -184,8 +219,8 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(f"apidocgen: {config.output} is up to date ({changes.unchanged} files)")
             return EXIT_OK
-        for line in unified_diffs(config.output, result.files, changes):
-            sys.stdout.write(line)
+        for text in unified_diffs(config.output, result.files, changes):
+            sys.stdout.write(text)
         for label, paths in (
             ("would add", changes.added),
             ("would change", changes.changed),
@@ -193,17 +228,68 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
         ):
             for path in paths:
                 print(f"{label} {config.output / path}")
+        stale = len(changes.added) + len(changes.changed) + len(changes.removed)
         print(
-            f"apidocgen: {config.output} is stale: {len(changes.added) + len(changes.changed) + len(changes.removed)} file(s) differ; run apidocgen to update",
+            f"apidocgen: {config.output} is stale: {stale} file(s) differ; run apidocgen to update",
             file=sys.stderr,
         )
         return EXIT_FAIL
-    changes = write_output(config.output, result.files)
+    changes = write_output(
+        config.output,
+        result.files,
+        reused=result.reused,
+        units=result.units,
+        unit_of=result.unit_of,
+        fingerprint=fingerprint,
+    )
     if not args.quiet:
         _summary(
             result, changes.added + changes.changed, time.perf_counter() - started, args.verbose
         )
     return EXIT_OK
+
+
+class StageProgress:
+    """A rich progress display of the pipeline's stages, shown on a terminal only.
+
+    The bar appears once a run has lasted about a second, so quick runs print nothing extra.
+    """
+
+    STAGES = ("load", "http", "infer", "spec", "render")
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress: Any = None
+        self._task: Any = None
+        self._started = time.perf_counter()
+        self._seen = 0
+
+    def __enter__(self) -> StageProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def stage(self, name: str) -> None:
+        self._seen += 1
+        if not self.enabled:
+            return
+        if self._progress is None:
+            if time.perf_counter() - self._started < 1.0 and name != "render":
+                return
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("apidocgen"),
+                BarColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(name, total=len(self.STAGES))
+        self._progress.update(self._task, completed=self._seen - 1, description=name)
 
 
 def _display(path: Path) -> str:
@@ -224,6 +310,9 @@ def _summary(result: RunResult, written: list[str], seconds: float, verbose: boo
     if verbose:
         for stage, spent in result.timings.items():
             print(f"  {stage:<8} {spent:.3f} s")
+        print(
+            f"  rendered: {', '.join(result.rendered_units) or 'nothing'}; reused {len(result.reused)} files"
+        )
 
 
 class DiagnosticPrinter:

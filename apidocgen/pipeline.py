@@ -1,37 +1,55 @@
-"""The one-way pipeline: load -> http -> infer -> spec -> render. Pure data in, files out.
+"""The one-way pipeline: load -> http -> infer -> spec -> render. Data in, file texts out.
 
 `run` returns every output file's text and every diagnostic; it never prints and never writes
-(`write` does that, and the command line decides what to print).
+(`write` does that, and the command line decides what to print). Given the previous run's
+manifest it renders only the outputs whose inputs changed (incremental runs), and it renders
+the models in a second process beside the pages when both need work.
 """
 
 from __future__ import annotations
 
-import json
+import multiprocessing
+import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from apidocgen import __version__
+import orjson
+
 from apidocgen.config import Config
 from apidocgen.diagnostics import Diagnostic, error, has_errors, warning
 from apidocgen.http import parse_examples
 from apidocgen.infer import infer_schemas
 from apidocgen.load import LoadResult, load_input
+from apidocgen.manifest import stable_hash
 from apidocgen.spec import Endpoint, assign_operation_ids, body_samples, build_openapi
 
 ProgressCallback = Callable[[str], None]
+# Below this many components, a second process costs more than it saves.
+_PARALLEL_MODELS_THRESHOLD = 40
 
 
 @dataclass
 class RunResult:
-    """What a run produced: output files (relative posix path -> text) and diagnostics."""
+    """What a run produced.
+
+    `files` maps output-relative posix paths to text; `reused` lists outputs whose inputs did
+    not change since the previous run (left as they are on disk); `units` records the digest of
+    what each render unit was built from and `unit_of` which unit wrote each output (for the
+    next incremental run).
+    """
 
     files: dict[str, str] = field(default_factory=dict)
+    reused: set[str] = field(default_factory=set)
+    units: dict[str, str] = field(default_factory=dict)
+    unit_of: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     openapi: dict[str, Any] | None = None
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    rendered_units: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -48,8 +66,13 @@ def run(
     display_input: str | None = None,
     progress: ProgressCallback = _noop,
     lint_only: bool = False,
+    previous: dict[str, Any] | None = None,
 ) -> RunResult:
-    """Run every stage; stop after the first stage that reports errors."""
+    """Run every stage; stop after the first stage that reports errors.
+
+    `previous` is the manifest of the last run into the same output folder; outputs whose key
+    is unchanged are reused instead of rendered.
+    """
     result = RunResult()
     clock = time.perf_counter()
 
@@ -95,27 +118,163 @@ def run(
         base_url=config.base_url,
     )
     result.openapi = openapi
-    result.files["openapi.json"] = json.dumps(openapi, indent=2, ensure_ascii=False) + "\n"
+    result.files["openapi.json"] = dump_openapi(openapi)
     result.counts["models"] = len(openapi["components"]["schemas"])
     lap("spec")
     progress("render")
-    result.files.update(render_outputs(openapi, loaded, config))
+    _render(openapi, loaded, config, previous or {}, result)
     lap("render")
     return result
 
 
-def render_outputs(openapi: dict[str, Any], loaded: LoadResult, config: Config) -> dict[str, str]:
-    """Docs pages, models and client from the OpenAPI document."""
+def dump_openapi(openapi: dict[str, Any]) -> str:
+    """openapi.json text: two-space indent, key order as built, UTF-8, final newline."""
+    try:
+        return orjson.dumps(openapi, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    except (TypeError, orjson.JSONEncodeError):
+        # Integers beyond 64 bits (valid JSON in an example) are out of orjson's range.
+        import json
+
+        return json.dumps(openapi, indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A group of outputs rendered together from one slice of the document."""
+
+    name: str
+    key: str
+    render: Callable[[], dict[str, str]]
+
+
+def _render(
+    openapi: dict[str, Any],
+    loaded: LoadResult,
+    config: Config,
+    previous: dict[str, Any],
+    result: RunResult,
+) -> None:
     from apidocgen.render.client import render_client
     from apidocgen.render.docs import render_docs
-    from apidocgen.render.models import render_models
     from apidocgen.render.templates import template_environment
 
     env = template_environment(config.templates)
-    files = render_docs(openapi, loaded.pages, loaded.sections, env)
-    files.update(render_models(openapi, config))
-    files.update(render_client(openapi, config, env))
-    return files
+    old_units: dict[str, Any] = previous.get("units") or {}
+    old_members: dict[str, list[str]] = {}
+    for path, entry in (previous.get("files") or {}).items():
+        if isinstance(entry, dict):
+            old_members.setdefault(str(entry.get("unit")), []).append(path)
+
+    settings = stable_hash(
+        {k: str(v) for k, v in vars(config).items() if k not in ("input", "output")}
+    )
+    model_input = {
+        "components": openapi["components"],
+        "paths": {
+            path: {
+                method: {
+                    "requestBody": op.get("requestBody", {}).get("content"),
+                    "responses": op.get("responses"),
+                }
+                for method, op in item.items()
+            }
+            for path, item in openapi.get("paths", {}).items()
+        },
+    }
+    units = [
+        _Unit(
+            "models",
+            stable_hash(["models", settings, model_input]),
+            lambda: _render_models(openapi, config),
+        ),
+        _Unit(
+            "docs",
+            stable_hash(["docs", settings, openapi, _pages_data(loaded)]),
+            lambda: render_docs(openapi, loaded.pages, loaded.sections, env),
+        ),
+        _Unit(
+            "client",
+            stable_hash(["client", settings, _without_docs_only(openapi), model_input]),
+            lambda: render_client(openapi, config, env),
+        ),
+    ]
+    result.units["openapi"] = stable_hash(["openapi", openapi])
+    result.unit_of["openapi.json"] = "openapi"
+    todo = []
+    for unit in units:
+        result.units[unit.name] = unit.key
+        if old_units.get(unit.name) == unit.key:
+            for path in old_members.get(unit.name, []):
+                result.reused.add(path)
+                result.unit_of[path] = unit.name
+        else:
+            todo.append(unit)
+    result.rendered_units = [unit.name for unit in todo]
+    # Model generation is the slowest renderer: start it in a second process, render the
+    # rest here meanwhile.
+    models_future = None
+    if todo and todo[0].name == "models":
+        models_future = _start_models(openapi, config)
+        if models_future is not None:
+            todo = todo[1:]
+    for unit in todo:
+        rendered = unit.render()
+        result.files.update(rendered)
+        result.unit_of.update(dict.fromkeys(rendered, unit.name))
+    if models_future is not None:
+        rendered = models_future.result()
+        result.files.update(rendered)
+        result.unit_of.update(dict.fromkeys(rendered, "models"))
+
+
+# What only the documentation shows: the client's key leaves these out so that editing an
+# example or moving a page does not regenerate the client.
+_DOCS_ONLY = frozenset(
+    {
+        "x-apidocgen-examples",
+        "x-apidocgen-page",
+        "x-apidocgen-source",
+        "x-apidocgen-sidebar-order",
+        "example",
+    }
+)
+
+
+def _without_docs_only(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_docs_only(v)
+            for k, v in value.items()
+            if k not in _DOCS_ONLY and k != "components"
+        }
+    if isinstance(value, list):
+        return [_without_docs_only(v) for v in value]
+    return value
+
+
+def _pages_data(loaded: LoadResult) -> list[Any]:
+    return [
+        [[p.source, p.digest] for p in loaded.pages],
+        [[s.path, s.title, s.intro, s.sidebar_order] for s in loaded.sections],
+    ]
+
+
+def _render_models(openapi: dict[str, Any], config: Config) -> dict[str, str]:
+    from apidocgen.render.models import render_models
+
+    return render_models(openapi, config)
+
+
+def _start_models(openapi: dict[str, Any], config: Config) -> Future[dict[str, str]] | None:
+    """Model generation is the slowest renderer: run it in a forked process when it is big."""
+    if len(openapi["components"]["schemas"]) < _PARALLEL_MODELS_THRESHOLD:
+        return None
+    if sys.platform != "linux":
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_render_models, openapi, config)
+    pool.shutdown(wait=False)
+    return future
 
 
 def _parse_examples(
@@ -140,4 +299,6 @@ def _parse_examples(
 
 def generator_header() -> str:
     """The first line of every generated text file that allows comments."""
-    return f"Generated by apidocgen {__version__} from the descriptors in api-docs. Do not edit."
+    from apidocgen import __version__
+
+    return f"Generated by apidocgen {__version__}. Do not edit: run apidocgen to regenerate."

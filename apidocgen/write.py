@@ -1,8 +1,10 @@
-"""Stage 6, write: a deterministic output tree, replaced atomically, with a manifest.
+"""Stage 6, write: a deterministic output tree, updated atomically, with a manifest.
 
 Only files that differ from what is on disk are written; files that the previous run wrote
-and this one does not are removed. New content is staged in a temporary folder first, so a
-failed run leaves the previous output intact.
+and this one does not are removed. New content is staged in a temporary folder first and
+moved into place only when everything was staged, so a failed run leaves the previous output
+intact. The manifest (`.apidocgen-manifest.json`) records every output's digest and the key
+of what it was built from, and the fingerprint of the inputs (see `manifest`).
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from apidocgen import __version__
+from apidocgen.manifest import MANIFEST, read_manifest
 
-MANIFEST = ".apidocgen-manifest.json"
 _RESERVED = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{n}" for n in range(10)} | {f"lpt{n}" for n in range(10)}
 )
@@ -59,25 +62,19 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def read_manifest(output: Path) -> dict[str, str]:
-    """Path -> sha256 of every file the previous run wrote (empty when there is none)."""
-    try:
-        data = json.loads((output / MANIFEST).read_text("utf-8"))
-        files = data.get("files", {})
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
-    except (OSError, ValueError, AttributeError):
-        return {}
+def _previous_files(output: Path) -> list[str]:
+    files = read_manifest(output).get("files")
+    return sorted(files) if isinstance(files, dict) else []
 
 
-def plan(output: Path, files: dict[str, str]) -> Changes:
+def plan(output: Path, files: dict[str, str], reused: Iterable[str] = ()) -> Changes:
     """Compare generated files with the output folder without touching it."""
     changes = Changes()
-    previous = read_manifest(output)
+    kept = set(reused)
     for path in sorted(files):
         check_relative_path(path)
-        target = output / path
         try:
-            current = target.read_bytes()
+            current = (output / path).read_bytes()
         except OSError:
             changes.added.append(path)
             continue
@@ -85,14 +82,16 @@ def plan(output: Path, files: dict[str, str]) -> Changes:
             changes.changed.append(path)
         else:
             changes.unchanged += 1
-    for path in sorted(previous):
-        if path not in files:
-            try:
-                check_relative_path(path)
-            except UnsafePathError:
-                continue
-            if (output / path).exists():
-                changes.removed.append(path)
+    changes.unchanged += len(kept)
+    for path in _previous_files(output):
+        if path in files or path in kept:
+            continue
+        try:
+            check_relative_path(path)
+        except UnsafePathError:
+            continue
+        if (output / path).is_file():
+            changes.removed.append(path)
     return changes
 
 
@@ -114,20 +113,45 @@ def unified_diffs(
     return out
 
 
-def write_output(output: Path, files: dict[str, str]) -> Changes:
-    """Bring `output` to exactly `files` (plus the manifest), changing only what differs."""
-    changes = plan(output, files)
-    manifest = (
-        json.dumps(
-            {
-                "generator": f"apidocgen {__version__}",
-                "files": {p: digest(files[p]) for p in sorted(files)},
-            },
-            indent=1,
-            sort_keys=True,
-        )
-        + "\n"
-    )
+def manifest_text(
+    files: dict[str, str],
+    reused: Iterable[str],
+    units: dict[str, str],
+    unit_of: dict[str, str],
+    fingerprint: str,
+    output: Path,
+) -> str:
+    """The manifest for an output made of `files` plus the `reused` files already on disk."""
+    entries: dict[str, dict[str, str]] = {}
+    previous = read_manifest(output).get("files") or {}
+    for path in reused:
+        old = previous.get(path) if isinstance(previous, dict) else None
+        sha = old.get("sha256") if isinstance(old, dict) else None
+        entries[path] = {"sha256": str(sha), "unit": unit_of.get(path, "")}
+    for path, text in files.items():
+        entries[path] = {"sha256": digest(text), "unit": unit_of.get(path, "")}
+    data = {
+        "generator": f"apidocgen {__version__}",
+        "inputs": fingerprint,
+        "units": units,
+        "files": {p: entries[p] for p in sorted(entries)},
+    }
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+
+
+def write_output(
+    output: Path,
+    files: dict[str, str],
+    *,
+    reused: Iterable[str] = (),
+    units: dict[str, str] | None = None,
+    unit_of: dict[str, str] | None = None,
+    fingerprint: str = "",
+) -> Changes:
+    """Bring `output` to `files` plus the `reused` files, changing only what differs."""
+    reused = sorted(set(reused))
+    changes = plan(output, files, reused)
+    manifest = manifest_text(files, reused, units or {}, unit_of or {}, fingerprint, output)
     to_write = changes.added + changes.changed
     manifest_path = output / MANIFEST
     try:
@@ -137,19 +161,14 @@ def write_output(output: Path, files: dict[str, str]) -> Changes:
     if not to_write and not changes.removed and manifest_same:
         return changes
     output.parent.mkdir(parents=True, exist_ok=True)
-    if not output.exists():
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-        try:
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        if not output.exists():
             for path in sorted(files):
                 _write_file(staging / path, files[path])
             _write_file(staging / MANIFEST, manifest)
             os.replace(staging, output)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return changes
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    try:
+            return changes
         for path in to_write:
             _write_file(staging / path, files[path])
         _write_file(staging / MANIFEST, manifest)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,8 @@ def template_environment(override: Path | None = None) -> jinja2.Environment:
     Autoescaping is off because the outputs are Markdown and Python, not HTML; every template
     escapes descriptor text explicitly with the filters registered here, for its context.
     """
+    import jinja2
+
     loaders: list[jinja2.BaseLoader] = []
     if override is not None:
         loaders.append(jinja2.FileSystemLoader(str(override)))

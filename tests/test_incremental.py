@@ -1,0 +1,107 @@
+"""Incremental runs: what a re-run renders and rewrites, observed on disk."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from apidocgen.config import load_config
+from apidocgen.manifest import read_manifest
+from apidocgen.pipeline import run
+from tests.conftest import ROOT, run_cli
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, Path]:
+    source = tmp_path / "in"
+    shutil.copytree(ROOT / "api-docs", source)
+    out = tmp_path / "out"
+    proc = run_cli("--input", str(source), "--output", str(out), "--package", "sentry_api")
+    assert proc.returncode == 0, proc.stderr
+    return source, out
+
+
+def stamps(out: Path) -> dict[str, int]:
+    return {
+        p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()
+    }
+
+
+def rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    changed = {p for p in after if before.get(p) != after[p]}
+    return changed - {".apidocgen-manifest.json"}
+
+
+def regenerate(source: Path, out: Path) -> str:
+    proc = run_cli("--input", str(source), "--output", str(out), "--package", "sentry_api", "-v")
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_noop_rerun_renders_and_writes_nothing(project: tuple[Path, Path]) -> None:
+    source, out = project
+    before = stamps(out)
+    stdout = regenerate(source, out)
+    assert "is up to date; nothing to do" in stdout
+    assert stamps(out) == before
+    config, problems = load_config(ROOT / "pyproject.toml")
+    assert problems == []
+    config = replace(config, input=source, output=out, package="sentry_api")
+    result = run(config, previous=read_manifest(out))
+    assert result.rendered_units == []
+    assert result.files.keys() == {"openapi.json"}
+
+
+def test_prose_edit_rewrites_only_that_page(project: tuple[Path, Path]) -> None:
+    source, out = project
+    before = stamps(out)
+    descriptor = source / "teams" / "put-team-details.md"
+    descriptor.write_text(descriptor.read_text().replace("Changes the name", "Renames"))
+    stdout = regenerate(source, out)
+    assert rewritten(before, stamps(out)) == {"teams/put-team-details.md", "openapi.json"}
+    assert "Renames" in (out / "teams" / "put-team-details.md").read_text()
+    assert "rendered: docs" in stdout and "models" not in stdout.split("rendered:")[1]
+
+
+def test_title_edit_also_rewrites_section_and_home(project: tuple[Path, Path]) -> None:
+    source, out = project
+    before = stamps(out)
+    descriptor = source / "teams" / "delete-team-details.md"
+    descriptor.write_text(descriptor.read_text().replace('"Delete a Team"', '"Remove a Team"'))
+    regenerate(source, out)
+    changed = rewritten(before, stamps(out))
+    assert {"teams/delete-team-details.md", "teams/index.md", "openapi.json"} <= changed
+    assert not any(p.startswith(("events/", "projects/")) for p in changed)
+    assert not any(p.endswith("models.py") for p in changed)
+
+
+def test_body_change_regenerates_models(project: tuple[Path, Path]) -> None:
+    source, out = project
+    descriptor = source / "projects" / "get-project-stats.md"
+    text = descriptor.read_text()
+    descriptor.write_text(text.replace("1541455200.0", '\\"1541455200\\"'))
+    assert descriptor.read_text() != text
+    stdout = regenerate(source, out)
+    assert "models" in stdout.split("rendered:")[1]
+
+
+def test_deleting_a_descriptor_removes_its_page(project: tuple[Path, Path]) -> None:
+    source, out = project
+    (source / "teams" / "delete-team-details.md").unlink()
+    regenerate(source, out)
+    assert not (out / "teams" / "delete-team-details.md").exists()
+    manifest = json.loads((out / ".apidocgen-manifest.json").read_text())
+    assert "teams/delete-team-details.md" not in manifest["files"]
+
+
+def test_hand_edited_output_is_restored(project: tuple[Path, Path]) -> None:
+    source, out = project
+    page = out / "events" / "get-group-events.md"
+    original = page.read_text()
+    page.write_text("edited by hand\n")
+    regenerate(source, out)
+    assert page.read_text() == original

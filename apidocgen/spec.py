@@ -17,7 +17,7 @@ from typing import Any
 from apidocgen import __version__
 from apidocgen.http import HttpRequest, HttpResponse, ParsedExamples, next_link
 from apidocgen.infer import BodySample, DocumentedField, InferenceResult
-from apidocgen.load import Descriptor, Parameter, Section
+from apidocgen.load import Descriptor, Parameter, Section, path_template_names
 from apidocgen.naming import slug, snake_identifier
 
 X = "x-apidocgen-"
@@ -248,7 +248,7 @@ def _operation(
     if d.warning and "deprecat" in d.warning.lower():
         op["deprecated"] = True
     op["security"] = [{"bearerAuth": []}] if d.requires_auth else []
-    parameters = [_parameter(p) for p in d.path_parameters + d.query_parameters]
+    parameters = _path_parameters(d) + [_parameter(p) for p in d.query_parameters]
     if parameters:
         op["parameters"] = parameters
     request_body = _request_body(endpoint, inference)
@@ -287,6 +287,19 @@ def _page_path(d: Descriptor) -> str:
 
 def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _path_parameters(d: Descriptor) -> list[dict[str, Any]]:
+    """Every placeholder of the path, in path order; undocumented ones as plain strings
+    (OpenAPI requires each to be declared; load warned about the missing documentation)."""
+    documented = {p.name: p for p in d.path_parameters}
+    out = []
+    for name in path_template_names(d.api_path or ""):
+        if name in documented:
+            out.append(_parameter(documented[name]))
+        else:
+            out.append({"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
+    return out
 
 
 def _parameter(p: Parameter) -> dict[str, Any]:

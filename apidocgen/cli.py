@@ -178,6 +178,7 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
     printer = DiagnosticPrinter(quiet=args.quiet)
     fingerprint = ""
     previous: dict[str, Any] = {}
+    previous_openapi: dict[str, Any] | None = None
     if command == "generate":
         fingerprint = input_fingerprint(config, shipped_templates_dir())
         previous = read_manifest(config.output)
@@ -189,6 +190,7 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
                 )
             return EXIT_OK
         previous = reusable_manifest(config.output, previous)
+        previous_openapi = _read_previous_openapi(config.output, previous)
     # Imported here so that an up-to-date run does not pay for loading the pipeline.
     from apidocgen.pipeline import run
     from apidocgen.write import plan, unified_diffs, write_output
@@ -199,6 +201,7 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
             display_input=_display(config.input),
             lint_only=command == "lint",
             previous=previous,
+            previous_openapi=previous_openapi,
             progress=progress.stage,
         )
     printer.print_all(result.diagnostics)
@@ -247,6 +250,19 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
             result, changes.added + changes.changed, time.perf_counter() - started, args.verbose
         )
     return EXIT_OK
+
+
+def _read_previous_openapi(output: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """The previous run's openapi.json, when the manifest vouches that it is intact."""
+    if "openapi" not in (manifest.get("units") or {}):
+        return None
+    try:
+        import orjson
+
+        data = orjson.loads((output / "openapi.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 class StageProgress:

@@ -15,6 +15,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from apidocgen import __version__
 from apidocgen.config import Config
 
@@ -23,8 +25,17 @@ MANIFEST = ".apidocgen-manifest.json"
 
 def stable_hash(value: Any) -> str:
     """A digest of JSON-like data that does not depend on dict order or the hash seed."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    try:
+        data = orjson.dumps(
+            value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str
+        )
+    except (TypeError, orjson.JSONEncodeError):
+        # Integers beyond 64 bits are out of orjson's range.
+        text = json.dumps(
+            value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        )
+        data = text.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
 
 
 def _tree_digest(root: Path, suffixes: tuple[str, ...] | None) -> list[tuple[str, str]]:

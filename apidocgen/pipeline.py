@@ -8,6 +8,7 @@ the models in a second process beside the pages when both need work.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import sys
 import time
@@ -21,7 +22,7 @@ import orjson
 from apidocgen.config import Config
 from apidocgen.diagnostics import Diagnostic, error, has_errors, warning
 from apidocgen.http import parse_examples
-from apidocgen.infer import infer_schemas
+from apidocgen.infer import BodySample, InferenceResult, infer_schemas
 from apidocgen.load import LoadResult, load_input
 from apidocgen.manifest import stable_hash
 from apidocgen.spec import Endpoint, assign_operation_ids, body_samples, build_openapi
@@ -67,8 +68,12 @@ def run(
     progress: ProgressCallback = _noop,
     lint_only: bool = False,
     previous: dict[str, Any] | None = None,
+    previous_openapi: dict[str, Any] | None = None,
 ) -> RunResult:
     """Run every stage; stop after the first stage that reports errors.
+
+    `previous_openapi` is the document the previous run wrote: when the example bodies and
+    what names them are unchanged, its schemas are reused instead of inferred again.
 
     `previous` is the manifest of the last run into the same output folder; outputs whose key
     is unchanged are reused instead of rendered.
@@ -106,7 +111,21 @@ def run(
     if result.failed or lint_only:
         return result
     progress("infer")
-    inference = infer_schemas(body_samples(endpoints, loaded.sections))
+    samples = body_samples(endpoints, loaded.sections)
+    samples_key = _samples_key(samples)
+    result.units["inference"] = samples_key
+    inference = None
+    old_units = (previous or {}).get("units") or {}
+    if (
+        previous_openapi is not None
+        and old_units.get("inference") == samples_key
+        and "openapi" in old_units
+    ):
+        inference = _previous_inference(previous_openapi, samples)
+    if inference is None:
+        inference = infer_schemas(samples)
+    else:
+        result.rendered_units.append("inference reused")
     lap("infer")
     progress("spec")
     openapi = build_openapi(
@@ -125,6 +144,66 @@ def run(
     _render(openapi, loaded, config, previous or {}, result)
     lap("render")
     return result
+
+
+def _samples_key(samples: list[BodySample]) -> str:
+    """A digest of everything inference reads (bodies and the context that names them)."""
+    data = [
+        [
+            s.key,
+            s.role,
+            s.value,
+            s.operation_id,
+            s.title,
+            s.api_path,
+            s.method,
+            s.section,
+            [[d.name, d.schema, d.description, d.required] for d in s.documented],
+        ]
+        for s in samples
+    ]
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        return stable_hash(data)
+    return hashlib.sha256(text).hexdigest()
+
+
+def _previous_inference(
+    document: dict[str, Any], samples: list[BodySample]
+) -> InferenceResult | None:
+    """The inference result that produced `document`, read back from it (None if incomplete)."""
+    operations = {
+        op.get("operationId"): op
+        for item in (document.get("paths") or {}).values()
+        if isinstance(item, dict)
+        for op in item.values()
+        if isinstance(op, dict)
+    }
+    roots: dict[str, dict[str, Any]] = {}
+    for sample in samples:
+        op = operations.get(sample.operation_id)
+        if op is None:
+            return None
+        if sample.role == "request":
+            contents = ((op.get("requestBody") or {}).get("content") or {}).values()
+        else:
+            contents = [
+                c
+                for status, response in (op.get("responses") or {}).items()
+                if str(status).startswith(("1", "2", "3"))
+                for c in ((response or {}).get("content") or {}).values()
+            ]
+        schema = next(
+            (c["schema"] for c in contents if isinstance(c, dict) and "schema" in c), None
+        )
+        if schema is None:
+            return None
+        roots[sample.key] = schema
+    components = (document.get("components") or {}).get("schemas")
+    if not isinstance(components, dict):
+        return None
+    return InferenceResult(components=components, roots=roots)
 
 
 def dump_openapi(openapi: dict[str, Any]) -> str:
@@ -209,7 +288,7 @@ def _render(
                 result.unit_of[path] = unit.name
         else:
             todo.append(unit)
-    result.rendered_units = [unit.name for unit in todo]
+    result.rendered_units.extend(unit.name for unit in todo)
     # Model generation is the slowest renderer: start it in a second process, render the
     # rest here meanwhile.
     models_future = None

@@ -1,42 +1,96 @@
-"""Provisional inference: one schema per value, no unification (to be replaced)."""
+"""The inference pipeline: observe -> maps -> positions -> unify -> name -> emit -> dedupe."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from apidocgen.infer import BodySample, InferenceResult
+from apidocgen.infer.documented import merge_documented
+from apidocgen.infer.emit import REF_PREFIX, SchemaEmitter
+from apidocgen.infer.maps import detect_maps
+from apidocgen.infer.naming import name_clusters
+from apidocgen.infer.nullability import nullable_names
+from apidocgen.infer.observe import observe
+from apidocgen.infer.strategies import Schema
+from apidocgen.infer.unify import collect_positions, unify
 
 
 def infer(samples: Sequence[BodySample]) -> InferenceResult:
-    roots: dict[str, dict[str, Any]] = {}
-    for sample in samples:
-        schema = _schema(sample.value)
-        if sample.role == "request" and sample.documented and schema.get("type") == "object":
-            props = schema.setdefault("properties", {})
-            for doc in sample.documented:
-                props.setdefault(doc.name, dict(doc.schema))
-                if doc.description:
-                    props[doc.name]["description"] = doc.description
-        roots[sample.key] = schema
-    return InferenceResult({}, roots)
-
-
-def _schema(value: Any) -> dict[str, Any]:
-    if value is None:
-        return {"type": "null"}
-    if isinstance(value, bool):
-        return {"type": "boolean"}
-    if isinstance(value, int):
-        return {"type": "integer"}
-    if isinstance(value, float):
-        return {"type": "number"}
-    if isinstance(value, str):
-        return {"type": "string"}
-    if isinstance(value, list):
-        return {"type": "array", "items": _schema(value[0]) if value else {}}
-    return {
-        "type": "object",
-        "properties": {k: _schema(v) for k, v in value.items()},
-        "required": sorted(value),
+    """Infer one schema per sample, sharing named components across samples."""
+    ordered = sorted(samples, key=lambda s: (s.key, s.role, s.operation_id))
+    roots = [observe(sample.value) for sample in ordered]
+    for root in roots:
+        detect_maps(root)
+    positions = collect_positions(ordered, roots)
+    clusters, owner = unify(positions)
+    # components: clusters with properties, and request bodies with documented fields (an
+    # empty example body still documents what may be sent)
+    named = [
+        c
+        for c in clusters
+        if any(m.obj.props or (m.request_root and ordered[m.sample].documented) for m in c.members)
+    ]
+    names, rank = name_clusters(named, owner, ordered)
+    emitter = SchemaEmitter(owner, names, nullable_names(positions))
+    components: dict[str, Schema] = {}
+    for cluster in named:
+        schema = emitter.component(cluster)
+        first = cluster.members[0]
+        if first.request_root:
+            schema = merge_documented(schema, ordered[first.sample].documented)
+        components[names[cluster.key]] = schema
+    bodies = {
+        sample.key: emitter.schema_of([root]) for sample, root in zip(ordered, roots, strict=True)
     }
+    components, bodies = _deduplicate(components, bodies, rank)
+    return InferenceResult(dict(sorted(components.items())), dict(sorted(bodies.items())))
+
+
+def _deduplicate(
+    components: dict[str, Schema], bodies: dict[str, Schema], rank: dict[str, int]
+) -> tuple[dict[str, Schema], dict[str, Schema]]:
+    """Fold components with identical schemas into one (the highest-ranked name), repeatedly:
+    folding can make more components identical. A component's references to itself compare
+    equal across components."""
+    while True:
+        keeper: dict[str, str] = {}
+        first_of: dict[str, str] = {}
+        for name in sorted(components, key=lambda n: rank.get(n, len(rank))):
+            text = json.dumps(components[name], sort_keys=True).replace(
+                json.dumps(REF_PREFIX + name), '"#self"'
+            )
+            if text in first_of:
+                keeper[name] = first_of[text]
+            else:
+                first_of[text] = name
+        if not keeper:
+            return components, bodies
+        components = {
+            name: _rename_refs(schema, keeper)
+            for name, schema in components.items()
+            if name not in keeper
+        }
+        bodies = {key: _rename_refs(schema, keeper) for key, schema in bodies.items()}
+
+
+def _rename_refs(schema: Schema, renamed: dict[str, str]) -> Schema:
+    """A copy of `schema` with references to renamed components pointing at their keepers."""
+    text = json.dumps(schema)
+    if REF_PREFIX not in text:
+        return schema
+    result: Any = json.loads(text)
+    pending: list[Any] = [result]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            target = item.get("$ref")
+            if isinstance(target, str) and target.startswith(REF_PREFIX):
+                name = target[len(REF_PREFIX) :]
+                if name in renamed:
+                    item["$ref"] = REF_PREFIX + renamed[name]
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return dict(result)

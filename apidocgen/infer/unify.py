@@ -1,0 +1,527 @@
+"""Cross-endpoint unification: decide which object places are the same kind of thing.
+
+Every object place (a body, a property, array items, map values) of every body is a `Position`.
+Positions found to be the same thing form one cluster, which becomes one named component whose
+evidence is merged: a property null anywhere is nullable, a property missing anywhere optional.
+Positions with identical evidence trees form a `_Shape`; rules compare shapes pairwise, on their
+own evidence (never on a growing cluster):
+
+1. Identical key sets, compatible -> the same. Identical shapes never give two components.
+2. Same name: the shapes answer to one name (the property they appear under, singular for
+   items; an endpoint title's noun phrase, or any single word of it) and their key sets overlap
+   by Jaccard >= `SAME_NAME_JACCARD`, or one holds >= `SUBSET_SHARE` of the other and is inside
+   it. Overlaps of shapes with fewer than `STRONG_MIN_KEYS` keys, and subsets, are weak: taken
+   only when each side's weak partners all lie in one cluster, so a bare `{id}` inside both a
+   user and a repository bridges nothing.
+3. Any name: Jaccard >= `ANY_NAME_JACCARD` over >= `ANY_NAME_MIN_KEYS` keys, and neither lacks a
+   property the other always has (`owner`, `author`, `assignee` are all simple users).
+4. Same collection: response bodies of endpoints on one REST collection (`GET /projects/`,
+   `GET /projects/{org}/{slug}/`, `POST /projects/`) are one resource even when the list shows
+   a summary: Jaccard or subset share >= `RESOURCE_OVERLAP`.
+5. Established summaries: a key set seen identical in >= `STABLE_MIN` API areas is a type of its
+   own (GitHub's 46-key "simple repository"), never merged by rules 2 and 4 into a larger shape
+   that contains it (rule 4 allows near-identical pairs, Jaccard >= `ANY_NAME_JACCARD`).
+6. Compatible: no shared property holds disjoint non-null kinds (integer and number agree, a
+   map and a record agree), all the way down; and few objects under shared properties differ:
+   at most `UNALIKE_SHARE` of the smaller key count (`NAMED_UNALIKE_SHARE` when a whole name is
+   shared), so generic wrappers `{total_count, items: [...]}` of different things stay apart.
+7. Congruence: objects under one property of merged positions are merged when alike (rule 2's
+   overlap); unalike ones stay apart and the property becomes a union of both.
+
+Request bodies unify only with request bodies, and a request body's root never unifies (its
+documented fields are its own).
+
+Thresholds measured on the GitHub corpus (`bench/bench_infer.py`, fidelity figures opt_recall /
+over_opt, targets >= 30 / <= 5): rules 2 at 0.5 -> 32.8 / 6.2, at 0.6 -> 31.6 / 5.6, at 0.65 ->
+25.5 / 1.7 (GitHub's simple and full repository meet between 0.6 and 0.65); rule 5 at 3 areas
+-> 30.2 / 4.9; rule 3 without its required-keys guard -> 32.3 / 7.7 (one 17-key "requester"
+made `login` optional for 300 users). Rule 6 at 0.2 without per-child congruence -> over_opt 29.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from apidocgen.infer import BodySample
+from apidocgen.infer.naming import (
+    pascal,
+    singular,
+    singular_words,
+    title_words,
+    valid_name,
+    words_of,
+)
+from apidocgen.infer.strategies import ArrayKind, MapKind, Node, ObjectKind
+
+SAME_NAME_JACCARD = 0.6  # rule 2
+SUBSET_SHARE = 0.6  # rule 2
+STRONG_MIN_KEYS = 3  # rule 2: smaller overlaps are weak
+ANY_NAME_JACCARD = 0.8  # rule 3 (0.8 and 0.9 measure the same with the required-keys guard)
+ANY_NAME_MIN_KEYS = 6  # rule 3
+RESOURCE_OVERLAP = 0.3  # rule 4: Sentry's project list (16 keys) is 0.39 of its detail (41)
+STABLE_MIN = 3  # rule 5
+UNALIKE_SHARE = 0.1  # rule 6
+NAMED_UNALIKE_SHARE = 0.3  # rule 6 (Sentry's latest/oldest events differ in 2 of 31)
+MAX_CANDIDATES = 200  # bounds pairwise work on hostile input (see `_overlapping`)
+
+
+@dataclass(eq=False)
+class Position:
+    """One object place in one body, with the context that names and unifies it."""
+
+    index: int
+    obj: ObjectKind
+    hint: tuple[str, ...]  # words naming the place
+    from_title: bool  # hint taken from the endpoint title (a body or its items), not a property
+    parent: int | None  # position of the enclosing object
+    sample: int  # index into the sorted samples
+    role: str
+    path: str  # within the body, e.g. "/items[]/owner"
+    section: str  # the API area of the sample
+    resource: str = ""  # for a response body (or its items): the collection its path names
+
+    @property
+    def request_root(self) -> bool:
+        return self.role == "request" and self.path == ""
+
+
+@dataclass
+class Cluster:
+    """Positions found to be one kind of thing: one component."""
+
+    key: int  # the smallest member index
+    members: list[Position] = field(default_factory=list)
+
+    @property
+    def keys(self) -> set[str]:
+        return set().union(*(m.obj.props for m in self.members))
+
+
+def collection_of(api_path: str) -> str:
+    """The collection an endpoint's path names: the path without its trailing parameters.
+
+    REST paths name resources: `GET /api/0/projects/` lists what
+    `GET /api/0/projects/{org}/{project}/` returns one of, and what `POST /api/0/projects/`
+    creates. Parameter names are dropped, so that `{org}` and `{organization_slug}` agree.
+    """
+    segments = [part for part in api_path.split("/") if part]
+    while segments and segments[-1].startswith("{"):
+        segments.pop()
+    if not segments:
+        return ""
+    return "/".join("{}" if part.startswith("{") else part for part in segments)
+
+
+def _body_hint(sample: BodySample) -> tuple[str, ...]:
+    """Words naming a body: its title's noun phrase; when that is empty or a reserved word
+    ("Generate a list of ..." gives `list`), the last fixed segment of its path; else its id."""
+    hint = title_words(sample.title, sample.role)
+    if hint and valid_name(pascal(hint)) == pascal(hint):
+        return hint
+    segments = [part for part in sample.api_path.split("/") if part and not part.startswith("{")]
+    return (words_of(segments[-1]) if segments else ()) or hint or words_of(sample.operation_id)
+
+
+def collect_positions(samples: Sequence[BodySample], roots: Sequence[Node]) -> list[Position]:
+    """Every object place of every body, numbered in a deterministic walk order."""
+    positions: list[Position] = []
+    for number, (sample, root) in enumerate(zip(samples, roots, strict=True)):
+        hint = _body_hint(sample)
+        resource = collection_of(sample.api_path) if sample.role == "response" else ""
+        # (node, hint, from_title, parent, path, already singular)
+        pending: list[tuple[Node, tuple[str, ...], bool, int | None, str, bool]] = [
+            (root, hint, True, None, "", False)
+        ]
+        while pending:
+            node, words, from_title, parent, path, single = pending.pop()
+            inner = words if single else singular_words(words)
+            for kind in sorted(node.kinds):
+                strategy = node.kinds[kind]
+                if isinstance(strategy, ObjectKind):
+                    strategy.position = len(positions)
+                    positions.append(
+                        Position(
+                            len(positions),
+                            strategy,
+                            words,
+                            from_title,
+                            parent,
+                            number,
+                            sample.role,
+                            path,
+                            sample.section,
+                            resource if path in ("", "[]") else "",
+                        )
+                    )
+                    for key in sorted(strategy.props, reverse=True):
+                        child = strategy.props[key]
+                        pending.append(
+                            (child, words_of(key), False, strategy.position, f"{path}/{key}", False)
+                        )
+                elif isinstance(strategy, ArrayKind) and strategy.items is not None:
+                    pending.append((strategy.items, inner, from_title, parent, path + "[]", True))
+                elif isinstance(strategy, MapKind):
+                    pending.append((strategy.values, inner, from_title, parent, path + "{}", True))
+    return positions
+
+
+def _kinds(node: Node) -> frozenset[str]:
+    """The non-null kinds of a node, normalised for compatibility."""
+    kinds = set()
+    for kind in node.kinds:
+        if kind == "null" or kind == "any":
+            continue
+        kinds.add({"integer": "number", "map": "object"}.get(kind, kind))
+    return frozenset(kinds)
+
+
+def _slots(obj: ObjectKind) -> dict[tuple[str, str], int]:
+    """The object places directly under `obj`: by property, through arrays and map values."""
+    slots: dict[tuple[str, str], int] = {}
+    for key, node in obj.props.items():
+        pending = [(node, "")]
+        while pending:
+            current, via = pending.pop()
+            for strategy in current.kinds.values():
+                if isinstance(strategy, ObjectKind):
+                    # `{}` says nothing about what belongs here: it never joins a component
+                    if strategy.props:
+                        slots[(key, via)] = strategy.position
+                elif isinstance(strategy, ArrayKind) and strategy.items is not None:
+                    pending.append((strategy.items, via + "[]"))
+                elif isinstance(strategy, MapKind):
+                    pending.append((strategy.values, via + "{}"))
+    return slots
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    return shared / union if union else 1.0
+
+
+class _Evidence:
+    """Per-position features: key set, kinds per key, child places, and a deep signature (two
+    positions with equal deep signatures have identical trees of keys and kinds)."""
+
+    def __init__(self, positions: Sequence[Position]) -> None:
+        self.positions = positions
+        self.keys = [frozenset(p.obj.props) for p in positions]
+        self.kinds = [{key: _kinds(node) for key, node in p.obj.props.items()} for p in positions]
+        self.slots = [_slots(p.obj) for p in positions]
+        self.required = [frozenset(p.obj.required()) for p in positions]
+        self.deep = [0] * len(positions)
+        interned: dict[tuple[object, ...], int] = {}
+        # children are numbered after their parents, so a reverse walk sees children first
+        for index in range(len(positions) - 1, -1, -1):
+            signature = (
+                positions[index].role,
+                tuple(sorted(self.kinds[index].items(), key=lambda item: item[0])),
+                tuple(
+                    sorted((slot, self.deep[child]) for slot, child in self.slots[index].items())
+                ),
+            )
+            self.deep[index] = interned.setdefault(signature, len(interned))
+        self._memo: dict[tuple[int, int], tuple[bool, int]] = {}
+
+    def kinds_compatible(self, a: int, b: int) -> bool:
+        """No shared property seen with disjoint non-null kinds."""
+        mine, theirs = self.kinds[a], self.kinds[b]
+        if len(theirs) < len(mine):
+            mine, theirs = theirs, mine
+        for key, kinds in mine.items():
+            other = theirs.get(key)
+            if other and kinds and not kinds & other:
+                return False
+        return True
+
+    def keeps_required(self, a: int, b: int) -> bool:
+        """Neither position lacks a property that the other had in every instance: joining
+        them makes nothing optional that was always there."""
+        return self.required[a] <= self.keys[b] and self.required[b] <= self.keys[a]
+
+    def compatible(self, a: int, b: int, share: float = -1.0) -> bool:
+        """Kinds agree here and all the way down, and few objects under shared properties
+        differ: at most `share` (default `UNALIKE_SHARE`) times the smaller key count of
+        `a` and `b` may fail to look alike (identical, one empty, or matching by the same-name
+        rule, as they share their property name).
+
+        This keeps generic wrappers apart: `{total_count, items: [label]}` and
+        `{total_count, items: [user]}` share their keys but are not one thing; yet two events
+        whose `metadata` differs with the kind of event, among thirty shared fields, are.
+        Objects that differ stay apart after the merge (see `_Clusters`).
+        """
+        share = UNALIKE_SHARE if share < 0 else share
+        agree, unalike = self._differences(a, b)
+        return agree and unalike <= share * min(len(self.keys[a]), len(self.keys[b]))
+
+    def _differences(self, a: int, b: int) -> tuple[bool, int]:
+        """(kinds agree throughout, number of unalike object pairs) under `a` and `b`."""
+        if self.deep[a] == self.deep[b]:
+            return True, 0
+        pair = (a, b) if a < b else (b, a)
+        known = self._memo.get(pair)
+        if known is not None:
+            return known
+        self._memo[pair] = (True, 0)  # provisional; trees have no cycles, this guards reentry
+        agree, unalike = self.kinds_compatible(a, b), 0
+        if agree:
+            mine, theirs = self.slots[a], self.slots[b]
+            for slot in sorted(mine.keys() & theirs.keys()):
+                x, y = mine[slot], theirs[slot]
+                kx, ky = self.keys[x], self.keys[y]
+                if kx and ky and not _same_name_match(kx, ky):
+                    unalike += 1
+                    continue
+                below_agree, below = self._differences(x, y)
+                if not below_agree:
+                    agree = False
+                    break
+                unalike += below
+        self._memo[pair] = (agree, unalike)
+        return agree, unalike
+
+
+@dataclass(eq=False)
+class _Shape:
+    """Positions with identical evidence trees (same deep signature)."""
+
+    role: str
+    keys: frozenset[str]
+    hints: set[str] = field(default_factory=set)  # every name it answers to
+    names: set[str] = field(default_factory=set)  # whole names only (no single title words)
+    resources: set[str] = field(default_factory=set)
+    members: list[int] = field(default_factory=list)
+
+
+def _same_name_match(a: frozenset[str], b: frozenset[str]) -> bool:
+    if _jaccard(a, b) >= SAME_NAME_JACCARD:
+        return True
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    return small <= big and len(small) >= SUBSET_SHARE * len(big)
+
+
+class _Clusters:
+    """Union-find with congruence closure: merging two objects merges their same-key children
+    when those look alike (the same-name rule); children that do not stay apart, and the
+    property holds either (`anyOf`), as event `metadata` that differs with the kind of event.
+    """
+
+    def __init__(self, evidence: _Evidence) -> None:
+        self.keys = evidence.keys
+        self.parent = list(range(len(evidence.positions)))
+        # per cluster root: for each slot, one representative position per child cluster
+        self.slots = [{slot: [child] for slot, child in slots.items()} for slots in evidence.slots]
+
+    def find(self, item: int) -> int:
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def _alike(self, a: int, b: int) -> bool:
+        mine, theirs = self.keys[a], self.keys[b]
+        return not mine or not theirs or _same_name_match(mine, theirs)
+
+    def union(self, first: int, second: int) -> None:
+        pending = [(first, second)]
+        while pending:
+            a, b = pending.pop()
+            a, b = self.find(a), self.find(b)
+            if a == b:
+                continue
+            keep, gone = (a, b) if a < b else (b, a)
+            self.parent[gone] = keep
+            kept_slots = self.slots[keep]
+            for slot, children in self.slots[gone].items():
+                mine = kept_slots.setdefault(slot, [])
+                for child in children:
+                    match = next((rep for rep in mine if self._alike(rep, child)), None)
+                    if match is None:
+                        mine.append(child)
+                    else:
+                        pending.append((match, child))
+            self.slots[gone] = {}
+
+
+def _name_keys(position: Position) -> tuple[str, set[str]]:
+    """The names a position answers to for the same-name rule: its whole hint (a property
+    name, or a title's noun phrase), and for a title also each of its words, since the noun
+    can sit anywhere in it ("List issues assigned to the authenticated user")."""
+    hint = position.hint
+    full = "".join(hint)
+    words = {singular(word) for word in hint} if position.from_title else set()
+    return full, ({full} | words) - {""}
+
+
+def _shapes(evidence: _Evidence) -> list[_Shape]:
+    by_signature: dict[int, _Shape] = {}
+    for position in evidence.positions:
+        if position.request_root or not position.obj.props:
+            continue
+        index = position.index
+        shape = by_signature.get(evidence.deep[index])
+        if shape is None:
+            shape = by_signature[evidence.deep[index]] = _Shape(position.role, evidence.keys[index])
+        full, names = _name_keys(position)
+        shape.hints |= names
+        if full:
+            shape.names.add(full)
+        if position.resource:
+            shape.resources.add(position.resource)
+        shape.members.append(index)
+    return list(by_signature.values())
+
+
+def _candidate_pairs(
+    shapes: Sequence[_Shape], evidence: _Evidence
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Pairs of shapes (by index) that a rule joins: (strong pairs, weak pairs).
+
+    Weak pairs (a small shape inside a larger one of the same name, or a loose overlap of two
+    small shapes) are only taken when unambiguous: see `unify`.
+    """
+    strong: set[tuple[int, int]] = set()
+    weak: set[tuple[int, int]] = set()
+    by_hint: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_resource: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, shape in enumerate(shapes):
+        for hint in sorted(shape.hints):
+            by_hint[(shape.role, hint)].append(index)
+        for resource in sorted(shape.resources):
+            by_resource[(shape.role, resource)].append(index)
+    established = _established(shapes, evidence)
+
+    def summary(i: int, j: int, near: float = 1.0) -> bool:
+        """One is an established shape of its own, inside the other (and overlapping it by
+        less than `near`)."""
+        small, big = (i, j) if len(shapes[i].keys) <= len(shapes[j].keys) else (j, i)
+        keys, other = shapes[small].keys, shapes[big].keys
+        return established[small] and keys < other and _jaccard(keys, other) < near
+
+    def consider(i: int, j: int, same_name: bool, vouched: bool = False) -> None:
+        a, b = shapes[i], shapes[j]
+        if i == j or a.role != b.role:
+            return
+        jaccard = _jaccard(a.keys, b.keys)
+        if a.keys == b.keys or (
+            len(a.keys | b.keys) >= ANY_NAME_MIN_KEYS
+            and jaccard >= ANY_NAME_JACCARD
+            and evidence.keeps_required(a.members[0], b.members[0])
+        ):
+            found = strong
+        elif same_name and _same_name_match(a.keys, b.keys) and not summary(i, j):
+            big_enough = min(len(a.keys), len(b.keys)) >= STRONG_MIN_KEYS
+            found = strong if jaccard >= SAME_NAME_JACCARD and big_enough else weak
+        else:
+            return
+        # a shared whole name vouches for the pair: what differs under it is variation of one
+        # thing (events whose entries differ by kind); a shared title word does not
+        share = NAMED_UNALIKE_SHARE if vouched else UNALIKE_SHARE
+        if evidence.compatible(a.members[0], b.members[0], share):
+            found.add((min(i, j), max(i, j)))
+
+    # every same-name match overlaps by Jaccard >= min(SAME_NAME_JACCARD, SUBSET_SHARE)
+    loosest = min(SAME_NAME_JACCARD, SUBSET_SHARE)
+    for (_, hint), members in by_hint.items():
+        for i, j in _overlapping(members, shapes, loosest):
+            consider(i, j, True, hint in shapes[i].names and hint in shapes[j].names)
+
+    # Bodies of endpoints on one collection are one resource (the list items, the item, the
+    # created item), even when the list shows a summary: a looser overlap suffices.
+    for members in by_resource.values():
+        for i, j in _overlapping(members, shapes, RESOURCE_OVERLAP):
+            a, b = shapes[i], shapes[j]
+            if (
+                a.role == b.role
+                and _jaccard(a.keys, b.keys) >= RESOURCE_OVERLAP  # a subset share >= t is too
+                and not summary(i, j, ANY_NAME_JACCARD)
+                and evidence.compatible(a.members[0], b.members[0], NAMED_UNALIKE_SHARE)
+            ):
+                strong.add((min(i, j), max(i, j)))
+
+    # identical key sets and any-name overlaps, across all shapes
+    for i, j in _overlapping(range(len(shapes)), shapes, ANY_NAME_JACCARD):
+        consider(i, j, False)
+    return strong, weak
+
+
+def _overlapping(
+    members: Sequence[int], shapes: Sequence[_Shape], threshold: float
+) -> list[tuple[int, int]]:
+    """Pairs among `members` whose key sets may overlap by Jaccard >= `threshold`: every such
+    pair, and few others, in near-linear time (a prefix filter: two sets that overlap that much
+    share one of the first |A| - ceil(t * |A|) + 1 keys of A, in a common rarest-first order),
+    so that thousands of shapes of one name are never compared all against all. Hostile input
+    can still make every set share its rarest keys: each shape then meets at most
+    `MAX_CANDIDATES` earlier ones (real APIs stay far below: GitHub's busiest name has 29 shapes).
+    """
+    frequency: dict[str, int] = defaultdict(int)
+    for index in members:
+        for key in shapes[index].keys:
+            frequency[key] += 1
+    index_of: dict[str, list[int]] = defaultdict(list)
+    pairs: list[tuple[int, int]] = []
+    for index in members:
+        keys = sorted(shapes[index].keys, key=lambda k: (frequency[k], k))
+        seen: set[int] = set()
+        for key in keys[: len(keys) - math.ceil(threshold * len(keys)) + 1]:
+            for other in index_of[key][-MAX_CANDIDATES:]:
+                if other not in seen and len(seen) < MAX_CANDIDATES:
+                    seen.add(other)
+                    pairs.append((other, index))
+            index_of[key].append(index)
+    return pairs
+
+
+def _established(shapes: Sequence[_Shape], evidence: _Evidence) -> list[bool]:
+    """Whether each shape is an established type of its own: its exact key set recurs in at
+    least `STABLE_MIN` API areas (descriptor sections).
+
+    A shape that the API returns unchanged across several areas is a deliberate summary type
+    (GitHub's 36 places of one 46-key "simple repository"), not a partial view of a fuller
+    shape that happens to contain it.
+    """
+    areas: dict[frozenset[str], set[str]] = defaultdict(set)
+    for shape in shapes:
+        areas[shape.keys].update(evidence.positions[m].section for m in shape.members)
+    return [bool(STABLE_MIN) and len(areas[shape.keys]) >= STABLE_MIN for shape in shapes]
+
+
+def unify(positions: Sequence[Position]) -> tuple[list[Cluster], list[int]]:
+    """Clusters of positions, and each position's cluster key.
+
+    Strong pairs are joined first. A weak pair is then joined only when all the weak partners of
+    each of its shapes lie in one strong cluster: a bare `{id}` that fits inside a user and
+    inside a repository says nothing about which it is, and must not bridge the two.
+    """
+    evidence = _Evidence(positions)
+    shapes = _shapes(evidence)
+    clusters = _Clusters(evidence)
+    for shape in shapes:
+        for member in shape.members[1:]:
+            clusters.union(shape.members[0], member)
+    strong, weak = _candidate_pairs(shapes, evidence)
+    for i, j in sorted(strong):
+        clusters.union(shapes[i].members[0], shapes[j].members[0])
+    partners: dict[int, set[int]] = defaultdict(set)
+    for i, j in weak:
+        partners[i].add(clusters.find(shapes[j].members[0]))
+        partners[j].add(clusters.find(shapes[i].members[0]))
+    for i, j in sorted(weak):
+        if len(partners[i]) == 1 and len(partners[j]) == 1:
+            clusters.union(shapes[i].members[0], shapes[j].members[0])
+    owner = [clusters.find(p.index) for p in positions]
+    grouped: dict[int, Cluster] = {}
+    for position in positions:
+        grouped.setdefault(owner[position.index], Cluster(owner[position.index])).members.append(
+            position
+        )
+    for cluster in grouped.values():
+        cluster.key = cluster.members[0].index
+    return list(grouped.values()), owner

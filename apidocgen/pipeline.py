@@ -252,6 +252,8 @@ def _render(
         "paths": {
             path: {
                 method: {
+                    # Model names derive from operation ids.
+                    "operationId": op.get("operationId"),
                     "requestBody": op.get("requestBody", {}).get("content"),
                     "responses": op.get("responses"),
                 }

@@ -31,6 +31,9 @@ _RESERVED_GROUPS = frozenset(
         "max_retries",
         "request",
         "with_raw_response",
+        "with_options",
+        "is_closed",
+        "retry_non_idempotent",
         "http",
     }
 )

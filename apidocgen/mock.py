@@ -1,0 +1,305 @@
+"""`apidocgen mock`: replay the documented example responses over HTTP.
+
+`ReplayServer` answers each operation of an OpenAPI document produced by the pipeline with
+the example response of its descriptor: status, headers and body as documented, except that
+`Content-Length` is recomputed, hop-by-hop headers are dropped and the host of every absolute
+`Link` URL becomes the mock's own, so a client can follow pagination locally. A request is
+matched by method and path template, each `{param}` matching exactly one (still
+percent-encoded) path segment; anything else gets a 404 (or 405) JSON answer.
+
+Tests use the class directly (`with ReplayServer(openapi) as server: server.url`), the command
+line uses `serve`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import sys
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from apidocgen.config import Config
+from apidocgen.http import parse_response
+
+X = "x-apidocgen-"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Headers that describe one connection or one encoding of the body, not the example.
+_DROPPED_HEADERS = frozenset(
+    {
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "content-encoding",
+        "date",
+        "server",
+    }
+)
+_MAX_BODY_BYTES = 64 * 1024 * 1024
+_MAX_REQUEST_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A canned response."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation: method, path template (as a regex over raw segments) and its reply."""
+
+    method: str
+    template: str
+    pattern: re.Pattern[str]
+    reply: Reply
+    literal_length: int  # more literal text wins when two templates match
+
+
+def build_routes(openapi: dict[str, Any]) -> list[Route]:
+    """Every routed operation of the document with the reply its example describes."""
+    routes: list[Route] = []
+    for path, item in (openapi.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                routes.append(
+                    Route(
+                        method=method.upper(),
+                        template=path,
+                        pattern=template_pattern(path),
+                        reply=example_reply(operation),
+                        literal_length=len(re.sub(r"\{[^{}]*\}", "", path)),
+                    )
+                )
+    routes.sort(key=lambda r: (-r.literal_length, r.template, r.method))
+    return routes
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """A regex for a path template: literal text as it is, each `{param}` one raw segment."""
+    parts = re.split(r"\{[^{}]*\}", template)
+    return re.compile("[^/?#]+".join(re.escape(part) for part in parts))
+
+
+def example_reply(operation: dict[str, Any]) -> Reply:
+    """The reply for an operation: its raw example response, else its documented example body."""
+    raw = (operation.get(X + "examples") or {}).get("response")
+    if isinstance(raw, str) and raw.strip():
+        parsed, _ = parse_response(raw, max_body_bytes=_MAX_BODY_BYTES, max_depth=10_000)
+        if parsed is not None:
+            headers = tuple(
+                (h.name, h.value)
+                for h in parsed.headers.items
+                if h.name.lower() not in _DROPPED_HEADERS
+            )
+            body = b"" if parsed.status in (204, 304) else parsed.body.text.encode("utf-8")
+            if body and not any(name.lower() == "content-type" for name, _ in headers):
+                kind = (
+                    "application/json" if parsed.body.is_structured else "text/plain; charset=utf-8"
+                )
+                headers += (("Content-Type", kind),)
+            return Reply(parsed.status, headers, body)
+    for status, response in (operation.get("responses") or {}).items():
+        if not str(status).isdigit() or not isinstance(response, dict):
+            continue
+        for media, entry in (response.get("content") or {}).items():
+            if isinstance(entry, dict) and "example" in entry:
+                example = entry["example"]
+                text = (
+                    example
+                    if isinstance(example, str) and "json" not in media
+                    else json.dumps(example)
+                )
+                return Reply(int(status), (("Content-Type", str(media)),), text.encode("utf-8"))
+        return Reply(int(status), (), b"")
+    message = (
+        f"no example response is documented for {operation.get('operationId', 'this operation')}"
+    )
+    return Reply(
+        501, (("Content-Type", "application/json"),), json.dumps({"detail": message}).encode()
+    )
+
+
+def rewrite_link_header(value: str, base_url: str) -> str:
+    """Point every absolute URL of a `Link` header at `base_url` (scheme, host and port)."""
+    base = urlsplit(base_url)
+
+    def rewrite(match: re.Match[str]) -> str:
+        url = urlsplit(match.group(1))
+        if not url.scheme or not url.netloc:
+            return match.group(0)
+        return "<" + urlunsplit((base.scheme, base.netloc, url.path, url.query, url.fragment)) + ">"
+
+    return re.sub(r"<([^<>]*)>", rewrite, value)
+
+
+class ReplayServer:
+    """A threaded HTTP server replaying an OpenAPI document's examples.
+
+    Use it as a context manager (it serves from a background thread), or call
+    `serve_forever()` in the foreground. Port 0 picks a free port; `url` tells which.
+    """
+
+    def __init__(
+        self,
+        openapi: dict[str, Any],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_requests: bool = False,
+    ) -> None:
+        self.routes = build_routes(openapi)
+        server_url = ((openapi.get("servers") or [{}])[0] or {}).get("url") or ""
+        self.base_path = urlsplit(server_url).path.rstrip("/") if "://" in server_url else ""
+        self.log_requests = log_requests
+        handler = _handler_class(self)
+        server_class = _IPv6Server if ":" in host else _Server
+        self.httpd = server_class((host, port), handler)
+        self.httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL the server answers on, e.g. `http://127.0.0.1:4010`."""
+        host, port = self.httpd.server_address[:2]
+        host = str(host)
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    def match(self, method: str, raw_path: str) -> tuple[Reply, str | None]:
+        """The reply for a request, and the template it matched (None: no operation did)."""
+        path = raw_path.split("?", 1)[0].split("#", 1)[0]
+        candidates = [path]
+        if self.base_path and path.startswith(self.base_path + "/"):
+            candidates.insert(0, path[len(self.base_path) :])
+        allowed: set[str] = set()
+        for candidate in candidates:
+            for route in self.routes:
+                if route.pattern.fullmatch(candidate):
+                    if route.method == method or (method == "HEAD" and route.method == "GET"):
+                        return route.reply, route.template
+                    allowed.add(route.method)
+        if allowed:
+            detail = f"{method} is not documented for this path; documented: {', '.join(sorted(allowed))}"
+            headers = (("Content-Type", "application/json"), ("Allow", ", ".join(sorted(allowed))))
+            return Reply(405, headers, json.dumps({"detail": detail}).encode()), None
+        detail = f"no documented operation matches {method} {path}"
+        return Reply(
+            404, (("Content-Type", "application/json"),), json.dumps({"detail": detail}).encode()
+        ), None
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until `shutdown()` (or Ctrl-C)."""
+        self.httpd.serve_forever()
+
+    def start(self) -> ReplayServer:
+        """Serve from a background thread."""
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, args=(0.05,), name="apidocgen-mock", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def shutdown(self) -> None:
+        """Stop serving and close the socket."""
+        if self._thread is not None:
+            self.httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self.httpd.server_close()
+
+    def __enter__(self) -> ReplayServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line, not a traceback, when a client hangs up mid-answer."""
+        error = sys.exc_info()[1]
+        sys.stderr.write(f"apidocgen mock: {client_address[0]}: {type(error).__name__}: {error}\n")
+
+
+class _IPv6Server(_Server):
+    address_family = socket.AF_INET6
+
+
+def _handler_class(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
+    class ReplayHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "apidocgen-mock"
+
+        def _answer(self) -> None:
+            self._drain_body()
+            reply, _ = server.match(self.command, self.path)
+            self.send_response(reply.status)
+            for name, value in reply.headers:
+                if name.lower() == "link":
+                    value = rewrite_link_header(value, server.url)
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            if self.command != "HEAD" and reply.body:
+                self.wfile.write(reply.body)
+
+        def _drain_body(self) -> None:
+            length = self.headers.get("Content-Length")
+            if length and length.isdigit():
+                remaining = min(int(length), _MAX_REQUEST_BYTES)
+                while remaining > 0:
+                    chunk = self.rfile.read(min(remaining, 65536))
+                    if not chunk:
+                        break
+                    remaining -= len(chunk)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_TRACE = _answer
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            if server.log_requests:
+                sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    return ReplayHandler
+
+
+def serve(config: Config, host: str, port: int) -> int:
+    """Run the pipeline in memory and replay its examples on host:port until Ctrl-C."""
+    from apidocgen.pipeline import run
+
+    result = run(config)
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity == "error":
+            print(diagnostic.format(), file=sys.stderr)
+    if result.failed or result.openapi is None:
+        print("apidocgen: mock: the descriptors have errors; nothing to serve", file=sys.stderr)
+        return 1
+    try:
+        server = ReplayServer(result.openapi, host=host, port=port, log_requests=True)
+    except OSError as exc:
+        print(
+            f"apidocgen: mock: cannot listen on {host}:{port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"apidocgen mock: {len(server.routes)} operations on {server.url} (Ctrl-C to stop)",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("apidocgen mock: stopped", flush=True)
+    finally:
+        server.httpd.server_close()
+    return 0

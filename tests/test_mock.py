@@ -1,0 +1,179 @@
+"""`apidocgen mock`: the replay server, on its own and from the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from apidocgen.config import Config
+from apidocgen.mock import ReplayServer, rewrite_link_header, serve, template_pattern
+from apidocgen.pipeline import run
+from tests.conftest import ROOT, corpus_dir, write_descriptor
+
+RESPONSE = (
+    "HTTP/1.1 200 OK\n"
+    "Content-Length: 99999\n"
+    "Content-Type: application/json\n"
+    "Connection: close\n"
+    'Link: <https://api.example.test/items/?cursor=2>; rel="next"; results="true", </items/?cursor=0>; rel="previous"\n'
+    "X-Custom: kept\n"
+    "\n"
+    '[{"id": 1}]'
+)
+
+
+def document() -> dict[str, Any]:
+    def operation(operation_id: str, response: str | None) -> dict[str, Any]:
+        op: dict[str, Any] = {
+            "operationId": operation_id,
+            "responses": {"200": {"description": "OK"}},
+        }
+        if response is not None:
+            op["x-apidocgen-examples"] = {"request": "GET / HTTP/1.1", "response": response}
+        return op
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://api.example.test/v1"}],
+        "paths": {
+            "/items/": {"get": operation("list_items", RESPONSE)},
+            "/items/{item_id}/": {
+                "get": operation("get_item", 'HTTP/1.1 200 OK\n\n{"id": 2}'),
+                "delete": operation("delete_item", "HTTP/1.1 204 No Content\n\n"),
+            },
+            "/items/{item_id}/latest/": {
+                "get": operation("latest", 'HTTP/1.1 200 OK\n\n{"latest": true}')
+            },
+            "/broken/": {
+                "get": operation(
+                    "broken",
+                    'HTTP/1.1 404 NOT FOUND\nContent-Type: application/json\n\n{"detail": "x"}',
+                )
+            },
+            "/nothing/": {"post": operation("nothing", None)},
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def server() -> Any:
+    with ReplayServer(document()) as replay:
+        yield replay
+
+
+def test_replays_status_headers_and_body_with_recomputed_length(server: ReplayServer) -> None:
+    response = httpx.get(server.url + "/items/")
+    assert response.status_code == 200
+    assert response.json() == [{"id": 1}]
+    assert response.headers["content-length"] == str(len(b'[{"id": 1}]'))
+    assert response.headers["x-custom"] == "kept"
+    assert response.headers.get("connection") != "close"
+
+
+def test_link_urls_point_at_the_mock(server: ReplayServer) -> None:
+    link = httpx.get(server.url + "/items/").headers["link"]
+    assert f"<{server.url}/items/?cursor=2>" in link and "api.example.test" not in link
+    assert "</items/?cursor=0>" in link  # relative links stay relative
+    assert rewrite_link_header("<https://a.test:8443/x?y=1>; rel=next", "http://127.0.0.1:5") == (
+        "<http://127.0.0.1:5/x?y=1>; rel=next"
+    )
+
+
+def test_each_parameter_matches_exactly_one_encoded_segment(server: ReplayServer) -> None:
+    assert httpx.get(server.url + "/items/a%2Fb/").json() == {"id": 2}
+    assert httpx.get(server.url + "/items/7/latest/").json() == {"latest": True}  # literal wins
+    assert httpx.get(server.url + "/items/a/b/").status_code == 404
+    assert template_pattern("/a/{x}/b").fullmatch("/a/1/b") and not template_pattern(
+        "/a/{x}/b"
+    ).fullmatch("/a/1/2/b")
+
+
+def test_unknown_routes_get_json_404_and_wrong_methods_405(server: ReplayServer) -> None:
+    missing = httpx.get(server.url + "/nope/")
+    assert missing.status_code == 404 and "no documented operation" in missing.json()["detail"]
+    wrong = httpx.put(server.url + "/items/1/", json={"a": 1})
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "DELETE, GET"
+
+
+def test_error_examples_no_content_head_and_undocumented(server: ReplayServer) -> None:
+    assert httpx.get(server.url + "/broken/").status_code == 404
+    deleted = httpx.delete(server.url + "/items/1/")
+    assert deleted.status_code == 204 and deleted.content == b""
+    head = httpx.head(server.url + "/items/")
+    assert head.status_code == 200 and head.content == b""
+    assert httpx.post(server.url + "/nothing/", content=b"x" * 10).status_code == 200
+
+
+def test_server_base_path_prefix_is_accepted(server: ReplayServer) -> None:
+    assert httpx.get(server.url + "/v1/items/1/").json() == {"id": 2}
+
+
+def test_every_sentry_operation_answers_with_its_example_status() -> None:
+    result = run(Config(input=corpus_dir("sentry"), package="mock_sentry_api"))
+    assert result.openapi is not None
+    checked = 0
+    with ReplayServer(result.openapi) as replay, httpx.Client(base_url=replay.url) as http:
+        for path, item in result.openapi["paths"].items():
+            for method, operation in item.items():
+                status = next(iter(operation["responses"]))
+                concrete = path.replace("{", "x").replace("}", "")
+                response = http.request(method.upper(), concrete)
+                expected = int(status) if status.isdigit() else 501
+                assert response.status_code == expected, (method, path)
+                checked += 1
+    assert checked > 50
+
+
+def test_serve_returns_1_on_descriptor_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_descriptor(
+        tmp_path / "in", "a/bad.md", '{"api_path": "/x/", "method": "FETCH", "title": "x"}'
+    )
+    assert serve(Config(input=tmp_path / "in"), "127.0.0.1", 0) == 1
+    assert "error" in capsys.readouterr().err
+
+
+def test_cli_mock_prints_its_url_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "apidocgen", "mock", "--input", "api-docs", "--port", "0"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("apidocgen mock:"), line
+        url = line.split(" on ", 1)[1].split()[0]
+        openapi = run(Config(input=ROOT / "api-docs")).openapi
+        assert openapi is not None
+        path = next(iter(openapi["paths"]))
+        response = httpx.get(url + path.replace("{", "").replace("}", ""), timeout=10)
+        assert response.status_code < 500
+        assert httpx.get(url + "/definitely/not/here/", timeout=10).status_code == 404
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "stopped" in out
+    assert "Traceback" not in err
+
+
+def test_serve_reports_a_port_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with ReplayServer(json.loads(json.dumps(document()))) as busy:
+        port = int(busy.url.rsplit(":", 1)[1])
+        assert serve(Config(input=ROOT / "api-docs"), "127.0.0.1", port) == 1
+    assert "cannot listen" in capsys.readouterr().err

@@ -26,7 +26,7 @@ lint: $(STAMP)
 site: generate
 	$(BIN)/mkdocs build --strict --quiet
 
-serve: $(STAMP)
+serve: generate
 	$(BIN)/mkdocs serve
 
 test: $(STAMP)
@@ -34,6 +34,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_site.py
+	$(BIN)/python bench/bench_infer.py
+	$(BIN)/python bench/bench_import.py
 
 clean:
 	rm -rf site generated .pytest_cache

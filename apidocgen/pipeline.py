@@ -271,7 +271,7 @@ def _render(
         _Unit(
             "docs",
             stable_hash(["docs", settings, openapi, _pages_data(loaded)]),
-            lambda: render_docs(openapi, loaded.pages, loaded.sections, env),
+            lambda: render_docs(openapi, loaded.pages, loaded.sections, env, config),
         ),
         _Unit(
             "client",

@@ -1,0 +1,354 @@
+"""The `apidocgen` mkdocs plugin: generate on build, deliver the navigation, sanitize pages.
+
+```yaml
+plugins:
+  - search
+  - apidocgen            # options: config, input, generate, nav, sanitize
+```
+
+* `on_config` reads `[tool.apidocgen]` (from `pyproject.toml` beside mkdocs.yml, or the
+  `config` option); `input` overrides its input folder. The output folder is always the site's
+  `docs_dir`, since that is what mkdocs builds. It also links the generated stylesheet.
+* `on_pre_build` runs the generator as the command line does: nothing when the manifest says
+  the output is up to date, otherwise only changed parts are re-rendered and only files that
+  differ are written (so `mkdocs serve`, which watches docs_dir, settles after one rebuild).
+  Input errors fail the build with one line per diagnostic; warnings are logged at info level.
+* When the user's mkdocs.yml has no `nav:`, the generated navigation file becomes the nav.
+  The user's file is never written to.
+* `on_files` leaves the generated Python package and the generator's bookkeeping out of the site.
+* `on_page_content` sanitizes each page's HTML with nh3 (defence in depth: the generated
+  Markdown is already safe) and gives the page an HTML-safe `meta.title`, because mkdocs
+  themes print titles unescaped, and Material's `<title>` even un-escapes them (`striptags`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import nh3
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config as MkDocsBaseConfig
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from apidocgen.config import Config, check_config, load_config
+from apidocgen.manifest import MANIFEST
+from apidocgen.render.docs import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET
+
+log = logging.getLogger("mkdocs.plugins.apidocgen")
+
+_PLAIN_TOKEN = re.compile(r'<span class="(?:w|p)">([^<]*)</span>')
+# Tags the search index does not keep (it keeps the text inside them): its parser's time is
+# spent per tag, and on an API site these are most of them (highlighting and tables).
+_SEARCH_PLUGIN_MODULES = ("material.plugins.search", "mkdocs.contrib.search")
+_SEARCH_NOISE = re.compile(
+    r"</?(?:span|table|thead|tbody|tfoot|tr|th|td|label|input|small)\b[^>]*>"
+)
+
+# What mkdocs, Python-Markdown, pymdown-extensions and Material put into page content.
+_TAGS = frozenset(
+    "a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption figure "
+    "h1 h2 h3 h4 h5 h6 hr i img input ins kbd label li mark ol p pre s small span strong sub summary "
+    "sup table tbody td tfoot th thead tr u ul "
+    # Inline icons (pymdownx.emoji with Material's icon sets): shapes only, no scripts or links.
+    "svg path g circle rect line polyline polygon".split()
+)
+_SVG_ATTRIBUTES = {"viewBox", "xmlns", "width", "height", "fill", "stroke", "stroke-width"}
+_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href", "download", "name"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "input": {"type", "name", "checked", "disabled"},
+    "label": {"for"},
+    "td": {"align", "colspan", "rowspan", "style"},
+    "th": {"align", "colspan", "rowspan", "style"},
+    "ol": {"start", "type"},
+    "details": {"open"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "svg": _SVG_ATTRIBUTES,
+    "g": {"fill", "stroke", "transform"},
+    "path": {"d", "fill", "stroke", "stroke-width", "transform"},
+    "circle": {"cx", "cy", "r", "fill", "stroke"},
+    "rect": {"x", "y", "width", "height", "rx", "ry", "fill", "stroke"},
+    "line": {"x1", "y1", "x2", "y2", "stroke"},
+    "polyline": {"points", "fill", "stroke"},
+    "polygon": {"points", "fill", "stroke"},
+}
+
+
+class ApidocgenPluginConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]
+    """Options of the plugin (all optional)."""
+
+    config = c.Optional(c.Type(str))  # pyproject.toml holding [tool.apidocgen]
+    input = c.Optional(c.Type(str))  # descriptor folder (overrides [tool.apidocgen] input)
+    generate = c.Type(bool, default=True)  # run the generator before each build
+    nav = c.Type(bool, default=True)  # use the generated navigation when mkdocs.yml has none
+    sanitize = c.Type(bool, default=True)  # nh3 over each page's HTML
+
+
+class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-untyped-call]
+    """Generate the docs pages from the descriptors and feed them to mkdocs."""
+
+    def __init__(self) -> None:
+        self.generator_config: Config | None = None
+        self.base_dir = Path(".")
+        self.user_nav = False
+        self._cleaner: nh3.Cleaner | None = None
+        self._held_content: dict[int, tuple[str, str]] = {}
+        self._lighten_for_search = False
+
+    # ---- configuration -------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Resolve the generator's configuration; link the stylesheet."""
+        self.base_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.user_nav = config.nav is not None
+        pyproject = Path(self.config.config) if self.config.config else Path("pyproject.toml")
+        if not pyproject.is_absolute():
+            pyproject = self.base_dir / pyproject
+        if self.config.config and not pyproject.is_file():
+            raise PluginError(f"apidocgen: configuration file {pyproject} does not exist")
+        generator_config, problems = load_config(pyproject)
+        overrides: dict[str, Any] = {"output": Path(config.docs_dir)}
+        if self.config.input:
+            given = Path(self.config.input)
+            overrides["input"] = given if given.is_absolute() else self.base_dir / given
+        generator_config = replace(generator_config, **overrides)
+        problems += check_config(generator_config, str(pyproject))
+        if problems:
+            raise PluginError(_diagnostics_message(problems))
+        if self.config.generate:
+            source = generator_config.input.resolve()
+            target = generator_config.output.resolve()
+            if not source.is_dir():
+                raise PluginError(
+                    f"apidocgen: input folder {generator_config.input} does not exist"
+                )
+            if source == target or source.is_relative_to(target) or target.is_relative_to(source):
+                raise PluginError(
+                    f"apidocgen: docs_dir {target} and the input folder {source} must be separate"
+                    " (the generator replaces docs_dir's generated files)"
+                )
+        self.generator_config = generator_config
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        if self.config.sanitize:
+            self._cleaner = page_cleaner()
+        self._lighten_for_search = self._only_search_reads_page_context(config)
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """Run the generator (when its inputs changed), then take the navigation."""
+        assert self.generator_config is not None
+        if self.config.generate:
+            self._generate(self.generator_config)
+        if self.config.nav and not self.user_nav:
+            nav = _read_nav(Path(config.docs_dir) / NAV_FILE)
+            if nav is not None:
+                config.nav = nav
+
+    def _generate(self, generator_config: Config) -> None:
+        """Generate as the command line does: nothing when the output is up to date, else
+        re-render only what changed, and write only the files that differ."""
+        from apidocgen.manifest import (
+            input_fingerprint,
+            outputs_intact,
+            read_manifest,
+            reusable_manifest,
+        )
+        from apidocgen.render.templates import shipped_templates_dir
+
+        output = generator_config.output
+        fingerprint = input_fingerprint(generator_config, shipped_templates_dir())
+        previous = read_manifest(output)
+        if previous.get("inputs") == fingerprint and outputs_intact(output, previous):
+            return
+        from apidocgen.pipeline import run
+        from apidocgen.write import UnsafePathError, write_output
+
+        try:
+            result = run(
+                generator_config,
+                display_input=_shown(generator_config.input, self.base_dir),
+                previous=reusable_manifest(output, previous),
+            )
+        except Exception as exc:  # a generator bug: one line unless debugging is asked for
+            if os.environ.get("APIDOCGEN_DEBUG"):
+                raise
+            raise PluginError(
+                f"apidocgen: internal error: {type(exc).__name__}: {exc}"
+                " (set APIDOCGEN_DEBUG=1 for details)"
+            ) from None
+        for diagnostic in result.diagnostics:
+            if diagnostic.severity == "warning":
+                log.info(diagnostic.format())  # info: input warnings must not fail --strict
+        if result.failed:
+            raise PluginError(_diagnostics_message(result.diagnostics))
+        try:
+            changes = write_output(
+                output,
+                result.files,
+                reused=result.reused,
+                units=result.units,
+                unit_of=result.unit_of,
+                fingerprint=fingerprint,
+            )
+        except (OSError, UnsafePathError) as exc:
+            raise PluginError(f"apidocgen: cannot write {output}: {exc}") from None
+        log.info(
+            "apidocgen: %d endpoints; %d files written, %d removed",
+            result.counts.get("endpoints", 0),
+            len(changes.added) + len(changes.changed),
+            len(changes.removed),
+        )
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        """Rebuild when a descriptor (or the generator's configuration) changes."""
+        if self.generator_config is not None and self.config.generate:
+            server.watch(str(self.generator_config.input))
+            if self.generator_config.templates is not None:
+                server.watch(str(self.generator_config.templates))
+            pyproject = self.base_dir / (self.config.config or "pyproject.toml")
+            if pyproject.is_file():
+                server.watch(str(pyproject))
+        return server
+
+    # ---- files and pages -----------------------------------------------------------------
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Leave the generated Python package and the bookkeeping files out of the site."""
+        for file in list(files):
+            top = file.src_uri.split("/", 1)[0]
+            if (top in NON_DOC_FOLDERS and "/" in file.src_uri) or file.src_uri in (
+                MANIFEST,
+                NAV_FILE,
+            ):
+                files.remove(file)
+        return files
+
+    def on_page_content(
+        self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Sanitize the page's HTML; give it a title that is safe wherever a theme prints it."""
+        # Whitespace and punctuation tokens of highlighted code need no span of their own
+        # (whitespace has no colour; punctuation keeps the code colour). On an API site they
+        # are half of all tags, and every tag costs time in search indexing and sanitizing.
+        html_text = _PLAIN_TOKEN.sub(r"\1", html_text)
+        if self._cleaner is not None:
+            html_text = self._cleaner.clean(html_text)
+        title = page.title
+        if title is None or "title" not in page.meta and not page.__dict__.get("title"):
+            found = re.search(r"<h1[^>]*>(.*?)</h1>", html_text, re.DOTALL)
+            if found:
+                title = re.sub(r"<[^>]+>", "", found.group(1))
+        if title:
+            page.meta["title"] = safe_title(title)
+        return html_text
+
+    # The search plugin parses each page's HTML in Python, tag by tag; highlighting spans and
+    # table markup are most of the tags of an API page, yet the index keeps only their text.
+    # So search is given the page without them (the same index in less than half the time),
+    # and the page gets them back afterwards. A page using `data-search-exclude` is left
+    # alone, since what that excludes depends on the element carrying it.
+    def _only_search_reads_page_context(self, config: MkDocsConfig) -> bool:
+        # Another plugin's on_page_context would see (and might edit) the light copy.
+        for handler in config.plugins.events.get("page_context", []):
+            owner = getattr(handler, "__self__", None)
+            if owner is self:
+                continue
+            if not type(owner).__module__.startswith(_SEARCH_PLUGIN_MODULES):
+                return False
+        return True
+
+    @event_priority(100)
+    def _before_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if not self._lighten_for_search:
+            return context
+        if page.content and "data-search-exclude" not in page.content:
+            light = _SEARCH_NOISE.sub("", page.content)
+            self._held_content[id(page)] = (page.content, light)
+            page.content = light
+        return context
+
+    @event_priority(-100)
+    def _after_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        held = self._held_content.pop(id(page), None)
+        # Restore only what is unchanged since: another plugin's edit is not undone.
+        if held is not None and page.content == held[1]:
+            page.content = held[0]
+        return context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
+
+
+def page_cleaner() -> nh3.Cleaner:
+    """The sanitizer for page content: what mkdocs, Python-Markdown, pymdown-extensions and
+    Material produce, and nothing that runs (no scripts, event handlers or script URLs)."""
+    return nh3.Cleaner(
+        tags=set(_TAGS),
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        generic_attribute_prefixes={"aria-"},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )
+
+
+def safe_title(title: str) -> str:
+    """Title text as HTML (entities), whether it came as text or as HTML-escaped text."""
+    text = re.sub(r"<[^>]*>", "", title)
+    text = html.unescape(text).replace("\u00b6", "").strip()
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def _read_nav(path: Path) -> list[Any] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    entries = data.get("nav") if isinstance(data, dict) else None
+    return _nav_items(entries) if isinstance(entries, list) else None
+
+
+def _nav_items(entries: list[Any]) -> list[Any]:
+    """The generated tree as mkdocs' nav structure; titles escaped (themes print them raw)."""
+    out: list[Any] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        title = html.escape(str(entry.get("title", "")), quote=True)
+        if isinstance(entry.get("children"), list):
+            out.append({title: _nav_items(entry["children"])})
+        elif isinstance(entry.get("page"), str):
+            out.append({title: entry["page"]})
+    return out
+
+
+def _shown(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _diagnostics_message(diagnostics: Any) -> str:
+    errors = [d for d in diagnostics if d.severity == "error"]
+    lines = [d.format() for d in errors[:50]]
+    if len(errors) > 50:
+        lines.append(f"... and {len(errors) - 50} more errors")
+    return f"apidocgen: {len(errors)} error(s) in the input:\n" + "\n".join(lines)

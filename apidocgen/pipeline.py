@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -30,6 +31,8 @@ from apidocgen.spec import Endpoint, assign_operation_ids, body_samples, build_o
 ProgressCallback = Callable[[str], None]
 # Below this many components, a second process costs more than it saves.
 _PARALLEL_MODELS_THRESHOLD = 40
+# From this many endpoints on, the second process is started before inference.
+_EARLY_WORKER_ENDPOINTS = 100
 
 
 @dataclass
@@ -110,6 +113,32 @@ def run(
     result.diagnostics.sort()
     if result.failed or lint_only:
         return result
+    # A large API generated afresh will need its models: start the second process now, so
+    # that importing datamodel-code-generator there overlaps inference here.
+    fresh = not ((previous or {}).get("units") or {}).get("models")
+    early = fresh and len(endpoints) >= _EARLY_WORKER_ENDPOINTS
+    worker = _ModelsWorker.start() if early else None
+    try:
+        _infer_and_render(
+            config, loaded, endpoints, result, previous, previous_openapi, progress, lap, worker
+        )
+    finally:
+        if worker is not None:
+            worker.close()
+    return result
+
+
+def _infer_and_render(
+    config: Config,
+    loaded: LoadResult,
+    endpoints: tuple[Endpoint, ...],
+    result: RunResult,
+    previous: dict[str, Any] | None,
+    previous_openapi: dict[str, Any] | None,
+    progress: ProgressCallback,
+    lap: Callable[[str], None],
+    worker: _ModelsWorker | None,
+) -> None:
     progress("infer")
     samples = body_samples(endpoints, loaded.sections)
     samples_key = _samples_key(samples)
@@ -141,9 +170,8 @@ def run(
     result.counts["models"] = len(openapi["components"]["schemas"])
     lap("spec")
     progress("render")
-    _render(openapi, loaded, config, previous or {}, result)
+    _render(openapi, loaded, config, previous or {}, result, worker)
     lap("render")
-    return result
 
 
 def _samples_key(samples: list[BodySample]) -> str:
@@ -232,9 +260,9 @@ def _render(
     config: Config,
     previous: dict[str, Any],
     result: RunResult,
+    worker: _ModelsWorker | None = None,
 ) -> None:
     from apidocgen.render.client import render_client
-    from apidocgen.render.docs import render_docs
     from apidocgen.render.templates import template_environment
 
     env = template_environment(config.templates)
@@ -271,7 +299,9 @@ def _render(
         _Unit(
             "docs",
             stable_hash(["docs", settings, openapi, _pages_data(loaded)]),
-            lambda: render_docs(openapi, loaded.pages, loaded.sections, env, config),
+            lambda: _render_docs(
+                openapi, loaded, config, env, settings, old_units, old_members, result
+            ),
         ),
         _Unit(
             "client",
@@ -282,12 +312,23 @@ def _render(
     result.units["openapi"] = stable_hash(["openapi", openapi])
     result.unit_of["openapi.json"] = "openapi"
     todo = []
+    # A hand-edited endpoint page dropped its unit from the previous manifest.
+    pages_intact = all(
+        f"page:{op.get('operationId')}" in old_units for op in _all_operations(openapi)
+    )
     for unit in units:
         result.units[unit.name] = unit.key
-        if old_units.get(unit.name) == unit.key:
-            for path in old_members.get(unit.name, []):
-                result.reused.add(path)
-                result.unit_of[path] = unit.name
+        if old_units.get(unit.name) == unit.key and (unit.name != "docs" or pages_intact):
+            # Endpoint pages are units of their own ("page:<operationId>") under "docs".
+            names = {unit.name} | (
+                {u for u in old_members if u.startswith("page:")} if unit.name == "docs" else set()
+            )
+            for name in sorted(names):
+                if name != unit.name:
+                    result.units[name] = old_units[name]
+                for path in old_members.get(name, []):
+                    result.reused.add(path)
+                    result.unit_of[path] = name
         else:
             todo.append(unit)
     result.rendered_units.extend(unit.name for unit in todo)
@@ -295,17 +336,117 @@ def _render(
     # rest here meanwhile.
     models_future = None
     if todo and todo[0].name == "models":
-        models_future = _start_models(openapi, config)
-        if models_future is not None:
+        if worker is None and len(openapi["components"]["schemas"]) >= _PARALLEL_MODELS_THRESHOLD:
+            worker = _ModelsWorker.start()
+        if worker is not None:
+            models_future = worker.submit(openapi, config)
             todo = todo[1:]
     for unit in todo:
         rendered = unit.render()
         result.files.update(rendered)
-        result.unit_of.update(dict.fromkeys(rendered, unit.name))
+        for path in rendered:
+            result.unit_of.setdefault(path, unit.name)
     if models_future is not None:
         rendered = models_future.result()
         result.files.update(rendered)
         result.unit_of.update(dict.fromkeys(rendered, "models"))
+
+
+def _render_docs(
+    openapi: dict[str, Any],
+    loaded: LoadResult,
+    config: Config,
+    env: Any,
+    settings: str,
+    old_units: dict[str, Any],
+    old_members: dict[str, list[str]],
+    result: RunResult,
+) -> dict[str, str]:
+    """The docs, rendering only the endpoint pages whose own inputs changed.
+
+    An endpoint page shows its operation, the schemas it references and links to other
+    pages; its key covers exactly those (the site's skeleton: every page's path, section
+    and model name), so editing one description renders one endpoint page.
+    """
+    from apidocgen.render.docs import render_docs_except
+
+    operations = _all_operations(openapi)
+    components = openapi.get("components", {}).get("schemas", {})
+    skeleton = stable_hash(
+        [
+            [
+                [
+                    op.get("operationId"),
+                    op.get(X_PAGE),
+                    op.get("x-apidocgen-source"),
+                    op.get("tags"),
+                ]
+                for op in operations
+            ],
+            [[t.get("name"), t.get("x-apidocgen-section")] for t in openapi.get("tags", [])],
+            _pages_data(loaded),
+            sorted(components),
+            openapi.get("servers"),
+            openapi.get("info"),
+        ]
+    )
+    keys: dict[str, str] = {}
+    for op in operations:
+        operation_id = op.get("operationId")
+        if isinstance(operation_id, str):
+            closure = {name: components[name] for name in sorted(_referenced(op, components))}
+            keys[operation_id] = stable_hash(["page", settings, skeleton, op, closure])
+    skip = frozenset(
+        operation_id
+        for operation_id, key in keys.items()
+        if old_units.get(f"page:{operation_id}") == key and old_members.get(f"page:{operation_id}")
+    )
+    files, page_of = render_docs_except(openapi, loaded.pages, loaded.sections, env, config, skip)
+    for operation_id, key in keys.items():
+        unit = f"page:{operation_id}"
+        result.units[unit] = key
+        if operation_id in skip:
+            for path in old_members[unit]:
+                result.reused.add(path)
+                result.unit_of[path] = unit
+        elif operation_id in page_of:
+            result.unit_of[page_of[operation_id]] = unit
+    return files
+
+
+X_PAGE = "x-apidocgen-page"
+
+
+def _all_operations(openapi: dict[str, Any]) -> list[dict[str, Any]]:
+    operations = [
+        op
+        for item in (openapi.get("paths") or {}).values()
+        for op in item.values()
+        if isinstance(op, dict)
+    ]
+    operations.extend(
+        op for op in openapi.get("x-apidocgen-documented-only", []) if isinstance(op, dict)
+    )
+    return operations
+
+
+def _referenced(value: Any, components: dict[str, Any]) -> set[str]:
+    """Names of the components that `value` references, directly or through others."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[1]
+                if name not in found and name in components:
+                    found.add(name)
+                    stack.append(components[name])
+            stack.extend(v for k, v in item.items() if k != "$ref")
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 # What only the documentation shows: the client's key leaves these out so that editing an
@@ -346,16 +487,42 @@ def _render_models(openapi: dict[str, Any], config: Config) -> dict[str, str]:
     return render_models(openapi, config)
 
 
-def _start_models(openapi: dict[str, Any], config: Config) -> Future[dict[str, str]] | None:
-    """Model generation is the slowest renderer: run it in a forked process when it is big."""
-    if len(openapi["components"]["schemas"]) < _PARALLEL_MODELS_THRESHOLD:
-        return None
-    if sys.platform != "linux":
-        return None
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    future = pool.submit(_render_models, openapi, config)
-    pool.shutdown(wait=False)
-    return future
+_TINY_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "warm-up", "version": "0"},
+    "paths": {},
+    "components": {
+        "schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}}
+    },
+}
+
+
+def _warm_up() -> None:
+    # datamodel-code-generator imports and prepares most of itself on first use: do that
+    # with a tiny document while the parent process is still inferring.
+    _render_models(_TINY_DOCUMENT, Config())
+
+
+class _ModelsWorker:
+    """A second process (forked, so it shares what is already imported) for the models."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self.pool = pool
+        self.pool.submit(_warm_up)
+
+    @classmethod
+    def start(cls) -> _ModelsWorker | None:
+        if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+            return None
+        return cls(
+            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        )
+
+    def submit(self, openapi: dict[str, Any], config: Config) -> Future[dict[str, str]]:
+        return self.pool.submit(_render_models, openapi, config)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _parse_examples(

@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import html
 import keyword
-import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -34,11 +32,12 @@ import jinja2
 from apidocgen import __version__
 from apidocgen.config import Config
 from apidocgen.naming import words
+from apidocgen.paths import template_values
 from apidocgen.render.models import (
     OperationTypes,
     TypeRef,
     field_names,
-    format_python,
+    format_python_files,
     iter_operations,
     plan_models,
     success_response,
@@ -216,15 +215,10 @@ def render_client(
     group_template = env.get_template("client/package/_resources/group.py.j2")
     for group in groups:
         files[f"{root}/_resources/{group.module}.py"] = group_template.render(context, group=group)
-    # ruff runs once per file; the runs are independent, so run them side by side.
-    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-        formatted = pool.map(
-            lambda path: format_python(files[path], package, filename=path.rpartition("/")[2]),
-            list(files),
-        )
-        files = dict(zip(list(files), formatted, strict=True))
-    example = env.get_template("client/example.py.j2").render(context)
-    context["example_code"] = format_python(example, package, filename="example.py")
+    example_path = "example.py"
+    files[example_path] = env.get_template("client/example.py.j2").render(context)
+    files = format_python_files(files, package)
+    context["example_code"] = files.pop(example_path)
     files[f"{root}/py.typed"] = env.get_template("client/package/py.typed.j2").render(context)
     files["python/pyproject.toml"] = env.get_template("client/pyproject.toml.j2").render(context)
     files["python/README.md"] = env.get_template("client/README.md.j2").render(context)
@@ -556,19 +550,7 @@ def _example_values(template: str, request_text: str | None) -> dict[str, str]:
     target = first[1].split("?", 1)[0]
     if "://" in target:
         target = "/" + target.split("://", 1)[1].partition("/")[2]
-    pattern = "".join(
-        f"(?P<p{index // 2}>[^/]+)" if index % 2 else re.escape(part)
-        for index, part in enumerate(_PLACEHOLDER.split(template))
-    )
-    match = re.fullmatch(pattern, target)
-    if match is None:
-        return {}
-    names = _PLACEHOLDER.findall(template)
-    return {
-        name: match.group(f"p{index}")
-        for index, name in enumerate(names)
-        if f"p{index}" in match.groupdict()
-    }
+    return template_values(template, target) or {}
 
 
 def _identifier(text: str, *, fallback: str) -> str:
@@ -633,31 +615,31 @@ def docstring_text(value: Any) -> str:
     Backslashes are doubled, no two quotes stay adjacent (so `\"\"\"` cannot close the
     docstring), a trailing quote is escaped, and control characters become escapes.
     """
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    out: list[str] = []
-    previous = ""
-    for char in text:
-        if char == "\\":
-            piece = "\\\\"
-        elif char == '"':
-            piece = '\\"' if previous == '"' else '"'
-        elif char in "\n\t" or char.isprintable():
-            piece = char
-        else:
-            code = ord(char)
-            piece = (
-                f"\\x{code:02x}"
-                if code < 0x100
-                else f"\\u{code:04x}"
-                if code < 0x10000
-                else f"\\U{code:08x}"
-            )
-        out.append(piece)
-        previous = piece
-    result = "\n".join(line.rstrip() for line in "".join(out).split("\n")).strip("\n")
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
+    # In a run of quotes every second one is escaped, so no two stay adjacent.
+    text = _QUOTE_RUN.sub(
+        lambda m: '"\\"' * (len(m.group()) // 2) + '"' * (len(m.group()) % 2), text
+    )
+    if not text.replace("\n", "").replace("\t", "").isprintable():
+        text = "".join(
+            char if char in "\n\t" or char.isprintable() else _control_escape(char) for char in text
+        )
+    result = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
     if result.endswith('"') and not result.endswith('\\"'):
         result = result[:-1] + '\\"'
     return result
+
+
+_QUOTE_RUN = re.compile(r'"{2,}')
+
+
+def _control_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
 
 
 def comment_text(value: Any) -> str:

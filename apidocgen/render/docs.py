@@ -43,6 +43,7 @@ from apidocgen import __version__
 from apidocgen.config import Config
 from apidocgen.load import Page, Section
 from apidocgen.naming import slug, snake_identifier
+from apidocgen.paths import template_values
 
 X = "x-apidocgen-"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -77,13 +78,34 @@ def render_docs(
     Keys are output-relative posix paths. `config` supplies the client package name, the token
     variable and the repository for edit links; without it, defaults are used.
     """
+    files, _ = render_docs_except(openapi, pages, sections, env, config, frozenset())
+    return files
+
+
+def render_docs_except(
+    openapi: JsonDict,
+    pages: Sequence[Page],
+    sections: Sequence[Section],
+    env: jinja2.Environment,
+    config: Config | None,
+    skip_operations: frozenset[str],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """`render_docs`, leaving out the endpoint pages of `skip_operations` (operation ids
+    whose page is known to be unchanged), and telling where each endpoint page goes
+    (operation id -> path), for incremental runs."""
     site = _Site.plan(openapi, pages, sections, config or Config())
     _register_filters(env)
     files: dict[str, str] = {}
     common = {"header": generator_comment(), "site": site.summary()}
     endpoint_template = env.get_template("docs/endpoint.md.j2")
+    page_of_operation: dict[str, str] = {}
     for op in site.operations:
         page = site.page_of_op[op[_KEY]]
+        operation_id = op.get("operationId")
+        if isinstance(operation_id, str):
+            page_of_operation[operation_id] = page
+            if operation_id in skip_operations:
+                continue
         view = _EndpointView(op, page, site).as_dict()
         files[page] = endpoint_template.render(op=view, **common)
     section_template = env.get_template("docs/section.md.j2")
@@ -109,7 +131,7 @@ def render_docs(
         )
         + "\n"
     )
-    return files
+    return files, page_of_operation
 
 
 def generator_comment() -> str:
@@ -1673,15 +1695,7 @@ class _EndpointView:
         if len(parts) < 2:
             return {}
         target = urlsplit(parts[1]).path if "://" in parts[1] else parts[1].split("?", 1)[0]
-        names = re.findall(r"\{([^{}]+)\}", template)
-        pattern = "".join(
-            f"(?P<p{index}>[^/]+?)" if piece is None else re.escape(piece)
-            for index, piece in _template_pieces(template)
-        )
-        match = re.fullmatch(pattern, target)
-        if not match:
-            return {}
-        return {name: match.group(f"p{index}") for index, name in enumerate(names)}
+        return template_values(template, target) or {}
 
     def _query_values(self) -> list[tuple[str, str]]:
         if self.request is None:

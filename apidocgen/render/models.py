@@ -43,8 +43,10 @@ import keyword
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from apidocgen.config import Config
@@ -201,6 +203,41 @@ def format_python(source: str, package: str, *, filename: str = "module.py") -> 
         [ruff, "check", "--fix", "--exit-zero", "--config", first_party, *common, "-"], source
     )
     return _run_ruff([ruff, "format", *common, "-"], fixed)
+
+
+def format_python_files(files: dict[str, str], package: str) -> dict[str, str]:
+    """`format_python` for many files at once: two ruff processes in all, not two per file.
+
+    The files are written to a temporary folder for ruff to read (ruff's stdin mode takes one
+    file per process); nothing outside that folder is touched.
+    """
+    ruff = ruff_executable()
+    if ruff is None or not files:
+        return dict(files)
+    with tempfile.TemporaryDirectory(prefix="apidocgen-ruff-") as tmp:
+        root = Path(tmp)
+        names = {
+            path: f"f{index:05d}_{path.rpartition('/')[2]}" for index, path in enumerate(files)
+        }
+        for path, name in names.items():
+            (root / name).write_text(files[path], encoding="utf-8")
+        common = [
+            "--isolated",
+            "--quiet",
+            "--target-version",
+            "py310",
+            "--line-length",
+            str(LINE_LENGTH),
+        ]
+        first_party = f"lint.isort.known-first-party = [{json.dumps(package)}]"
+        for command in (
+            [ruff, "check", "--fix", "--exit-zero", "--config", first_party, *common, "."],
+            [ruff, "format", *common, "."],
+        ):
+            done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise RuntimeError(f"ruff failed on generated code: {done.stderr.strip()[:2000]}")
+        return {path: (root / name).read_text(encoding="utf-8") for path, name in names.items()}
 
 
 def ruff_executable() -> str | None:

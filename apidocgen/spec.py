@@ -7,6 +7,7 @@ the docs, the sidebar order, the names the Python client uses, where a page goes
 
 from __future__ import annotations
 
+import hashlib
 import http
 import re
 from collections import Counter
@@ -66,6 +67,10 @@ def assign_operation_ids(
         if operation_id in taken:
             # Same section and stem after normalisation (e.g. `a-b.md` and `a_b.md`).
             operation_id = snake_identifier(f"{descriptor.source}", fallback="operation")
+        if operation_id in taken:
+            # Sources that differ only in punctuation: the source path's digest tells them
+            # apart, and stays the same whatever else is added.
+            operation_id = f"{base}_{_short_digest(descriptor.source)}"
         taken.add(operation_id)
         routed = descriptor.api_path is not None
         if routed:
@@ -136,10 +141,12 @@ def build_openapi(
     pages_only: list[dict[str, Any]] = []
     groups = _python_names(endpoints, tag_of)
     any_auth = False
+    # Section index pages and the home page are taken before any endpoint page.
+    pages_taken = {"index.md"} | {t[X + "page"] for t in tags}
     for endpoint in endpoints:
         d = endpoint.descriptor
         operation = _operation(
-            endpoint, tag_of[d.section], groups[endpoint.operation_id], inference
+            endpoint, tag_of[d.section], groups[endpoint.operation_id], inference, pages_taken
         )
         any_auth = any_auth or d.requires_auth
         if endpoint.routed and d.api_path is not None:
@@ -241,7 +248,11 @@ def _python_names(
 
 
 def _operation(
-    endpoint: Endpoint, tag: str, python: tuple[str, str], inference: InferenceResult
+    endpoint: Endpoint,
+    tag: str,
+    python: tuple[str, str],
+    inference: InferenceResult,
+    pages_taken: set[str],
 ) -> dict[str, Any]:
     d = endpoint.descriptor
     op: dict[str, Any] = {"operationId": endpoint.operation_id, "summary": d.title}
@@ -259,7 +270,7 @@ def _operation(
         op["requestBody"] = request_body
     op["responses"] = _responses(endpoint, inference)
     op[X + "source"] = d.source
-    op[X + "page"] = _page_path(d)
+    op[X + "page"] = _page_path(d, pages_taken)
     if d.sidebar_order is not None:
         op[X + "sidebar-order"] = d.sidebar_order
     if d.authentication:
@@ -280,12 +291,22 @@ def _operation(
     return op
 
 
-def _page_path(d: Descriptor) -> str:
+def _page_path(d: Descriptor, taken: set[str]) -> str:
+    """Where the endpoint's page goes: its section folder and file name, made safe; a digest
+    of the source path tells apart names that slug alike (`a-b.md`, `a_b.md`)."""
     parts = [slug(p) for p in d.section.split("/")] if d.section else []
     stem = slug(d.stem)
     if stem == "index":
         stem = "index-endpoint"
-    return "/".join([*parts, stem + ".md"])
+    path = "/".join([*parts, stem + ".md"])
+    if path in taken:
+        path = "/".join([*parts, f"{stem}-{_short_digest(d.source)}.md"])
+    taken.add(path)
+    return path
+
+
+def _short_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def _normalise_newlines(text: str) -> str:

@@ -4,17 +4,21 @@ Real captured examples are messy: LF or CRLF, reason phrases in any case, `Conte
 headers that disagree with the body, folded header lines, bodies that are not quite JSON.
 Parsing never raises; problems come back as `HttpProblem`s with a line offset into the
 example text, which `load` turns into positions in the descriptor file.
+
+Examples are untrusted text: every scan here is linear in the input (no regex that can
+backtrack over a long run), nesting is measured before any recursive parser runs, and a value
+that could not be written back out as JSON or UTF-8 (NaN, infinities, lone surrogates) is kept
+as text rather than passed on.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
-
-import json5
 
 BodyKind = Literal["empty", "json", "lenient", "text"]
 
@@ -23,6 +27,8 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
 _REQUEST_LINE = re.compile(r"([A-Za-z]+)[ \t]+(\S+)(?:[ \t]+(HTTP/\d(?:\.\d)?))?[ \t]*\Z")
 _STATUS_LINE = re.compile(r"(HTTP/\d(?:\.\d)?)[ \t]+(\d{3})(?:[ \t]+(.*))?\Z")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+# The blank line between head and body; a line of only spaces counts (hand-written examples).
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -121,17 +127,18 @@ def parse_request(
     text: str, *, max_body_bytes: int, max_depth: int
 ) -> tuple[HttpRequest | None, list[HttpProblem]]:
     """Parse a raw HTTP request example. Returns None (with problems) when it cannot be read."""
-    lines, body_text, body_line = _split_message(text)
+    first, lines, body_text, body_line = _split_message(text)
     if not lines:
         return None, [HttpProblem(1, 1, "error", "example request has no request line")]
     match = _REQUEST_LINE.match(lines[0])
     if match is None:
         return None, [
             HttpProblem(
-                1,
+                first,
                 1,
                 "error",
-                f"example request line is not 'METHOD /path HTTP/1.1': {lines[0][:80]!r}",
+                f"example request line {_quote(lines[0])} is not 'METHOD /path HTTP/1.1'"
+                + _missing_start_line_hint(lines[0], "request line 'GET /path HTTP/1.1'"),
             )
         ]
     method, target, version = match.group(1).upper(), match.group(2), match.group(3) or "HTTP/1.1"
@@ -139,14 +146,27 @@ def parse_request(
     if method not in METHODS:
         problems.append(
             HttpProblem(
-                1, 1, "error", f"example request has unknown HTTP method '{match.group(1)[:20]}'"
+                first,
+                1,
+                "error",
+                f"example request has unknown HTTP method {_quote(match.group(1), 20)}",
             )
         )
-    headers, header_problems = _parse_headers(lines[1:])
+    headers, header_problems = _parse_headers(lines[1:], first + 1, "request")
     problems.extend(header_problems)
-    split = urlsplit(target)
+    try:
+        split = urlsplit(target)
+        query = tuple(parse_qsl(split.query, keep_blank_values=True))
+    except ValueError as exc:  # e.g. an unclosed '[' of an IPv6 host
+        return None, [
+            HttpProblem(
+                first,
+                1,
+                "error",
+                f"example request target {_quote(target)} is not a valid URL ({exc})",
+            )
+        ]
     path = split.path if target.startswith("/") else (split.path or "/")
-    query = tuple(parse_qsl(split.query, keep_blank_values=True))
     body, body_problems = parse_body(
         body_text, body_line, headers.get("Content-Type"), "request", max_body_bytes, max_depth
     )
@@ -159,17 +179,20 @@ def parse_response(
     text: str, *, max_body_bytes: int, max_depth: int
 ) -> tuple[HttpResponse | None, list[HttpProblem]]:
     """Parse a raw HTTP response example. Returns None (with problems) when it cannot be read."""
-    lines, body_text, body_line = _split_message(text)
+    first, lines, body_text, body_line = _split_message(text)
     if not lines:
         return None, [HttpProblem(1, 1, "error", "example response has no status line")]
     match = _STATUS_LINE.match(lines[0])
     if match is None:
+        if re.match(r"HTTP/\d(?:\.\d)?(?:[ \t]|\Z)", lines[0]):
+            reason = "has no 3-digit status code (expected e.g. 'HTTP/1.1 200 OK')"
+        else:
+            reason = "is not 'HTTP/1.1 200 OK'" + _missing_start_line_hint(
+                lines[0], "status line 'HTTP/1.1 200 OK'"
+            )
         return None, [
             HttpProblem(
-                1,
-                1,
-                "error",
-                f"example response status line is not 'HTTP/1.1 200 OK': {lines[0][:80]!r}",
+                first, 1, "error", f"example response status line {_quote(lines[0])} {reason}"
             )
         ]
     version, status, reason = match.group(1), int(match.group(2)), (match.group(3) or "").strip()
@@ -177,10 +200,13 @@ def parse_response(
     if not 100 <= status <= 599:
         problems.append(
             HttpProblem(
-                1, 10, "error", f"example response status {status} is not between 100 and 599"
+                first,
+                1,
+                "error",
+                f"example response status {status} is not between 100 and 599",
             )
         )
-    headers, header_problems = _parse_headers(lines[1:])
+    headers, header_problems = _parse_headers(lines[1:], first + 1, "response")
     problems.extend(header_problems)
     links: list[Link] = []
     for value in headers.get_all("Link"):
@@ -201,22 +227,30 @@ def parse_response(
     return HttpResponse(version, status, reason, headers, body, tuple(links)), problems
 
 
-def _split_message(text: str) -> tuple[list[str], str, int]:
-    """Start line and header lines, the body text, and the body's first line number."""
+def _split_message(text: str) -> tuple[int, list[str], str, int]:
+    """The start line's number, start and header lines, the body text, the body's first line.
+
+    Line numbers are 1-based within the example text; the body line is 0 when there is no body.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Leading blank lines are noise in hand-written examples.
     stripped = text.lstrip("\n")
-    skipped = len(text) - len(stripped)
-    head, sep, body = stripped.partition("\n\n")
+    first = len(text) - len(stripped) + 1
+    separator = _BLANK_LINE.search(stripped)
+    if separator is None:
+        # No body; trailing line breaks after the last header are not an empty header line.
+        head, body, body_line = stripped.rstrip("\n \t"), "", 0
+    else:
+        head, body = stripped[: separator.start()], stripped[separator.end() :]
+        body_line = first + stripped.count("\n", 0, separator.end())
     lines = head.split("\n") if head.strip() else []
-    body_line = skipped + len(lines) + 2 if sep else 0
-    return lines, body, body_line
+    return first, lines, body, body_line
 
 
-def _parse_headers(lines: list[str]) -> tuple[Headers, list[HttpProblem]]:
+def _parse_headers(lines: list[str], first: int, role: str) -> tuple[Headers, list[HttpProblem]]:
     items: list[Header] = []
     problems: list[HttpProblem] = []
-    for index, line in enumerate(lines, start=2):
+    for index, line in enumerate(lines, start=first):
         if line[:1] in (" ", "\t") and items:
             # obs-fold: a continuation of the previous header's value.
             last = items[-1]
@@ -225,18 +259,40 @@ def _parse_headers(lines: list[str]) -> tuple[Headers, list[HttpProblem]]:
         name, colon, value = line.partition(":")
         if not colon:
             problems.append(
-                HttpProblem(index, 1, "error", f"header line has no ':': {line[:80]!r}")
+                HttpProblem(
+                    index,
+                    1,
+                    "error",
+                    f"example {role} line {index}: header {_quote(line)} has no ':' (expected"
+                    " 'Name: value'; a blank line must separate the headers from the body)",
+                )
             )
             continue
         if not _HEADER_NAME.match(name):
             problems.append(
                 HttpProblem(
-                    index, 1, "error", f"header name {name[:80]!r} is not a valid HTTP token"
+                    index,
+                    1,
+                    "error",
+                    f"example {role} line {index}: header name {_quote(name)} is not a valid"
+                    " HTTP token (letters, digits and !#$%&'*+.^_`|~- only)",
                 )
             )
             continue
         items.append(Header(name, value.strip()))
     return Headers(tuple(items)), problems
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    """Example text quoted in a message: one line, bounded, control characters escaped."""
+    shown = text if len(text) <= limit else text[: limit - 3] + "..."
+    return repr(shown)
+
+
+def _missing_start_line_hint(line: str, wanted: str) -> str:
+    if line.lstrip()[:1] in ("{", "["):
+        return f"; the example seems to start with its body: add a {wanted} and a blank line first"
+    return ""
 
 
 def parse_body(
@@ -252,7 +308,8 @@ def parse_body(
                 line,
                 1,
                 "error",
-                f"example {role} body is {size} bytes, over the limit of {max_bytes} (setting max_body_bytes)",
+                f"example {role} body is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+                " (raise max_body_bytes in [tool.apidocgen] to allow it)",
             )
         ]
     depth = nesting_depth(text)
@@ -262,12 +319,17 @@ def parse_body(
                 line,
                 1,
                 "error",
-                f"example {role} body nests {depth} levels deep, over the limit of {max_depth} (setting max_depth)",
+                f"example {role} body nests {depth} levels deep, over the limit of {max_depth}"
+                " (max_depth in [tool.apidocgen])",
             )
         ]
     declared_json = content_type is not None and "json" in content_type.lower()
     try:
-        value = json.loads(text)
+        value = load_json(text)
+    except RecursionError:  # pragma: no cover - depth is bounded above
+        return Body(text, "text", None, line), [
+            HttpProblem(line, 1, "error", f"example {role} body nests too deeply")
+        ]
     except ValueError as exc:
         strict_error = exc
     else:
@@ -286,10 +348,10 @@ def parse_body(
     where = _json_error_position(strict_error)
     err_line = line + where[0] - 1
     looks_structured = text.lstrip()[:1] in ("{", "[")
-    if looks_structured:
+    if looks_structured and not isinstance(strict_error, NotRepresentable):
         try:
-            value = json5.loads(text)
-        except (ValueError, RecursionError, IndexError, TypeError):
+            value = load_javascript_object(text)
+        except (ValueError, RecursionError):
             pass
         else:
             return Body(text, "lenient", value, line), [
@@ -300,7 +362,7 @@ def parse_body(
                     f"example {role} body is not JSON ({_json_error_message(strict_error)}); read it as JavaScript object syntax",
                 )
             ]
-    if declared_json or looks_structured:
+    if declared_json or looks_structured or isinstance(strict_error, NotRepresentable):
         return Body(text, "text", None, line), [
             HttpProblem(
                 err_line,
@@ -310,6 +372,144 @@ def parse_body(
             )
         ]
     return Body(text, "text", None, line), []
+
+
+class NotRepresentable(ValueError):
+    """Text that Python's json module reads but that is not portable JSON data: NaN,
+    infinities, numbers beyond range, strings that are not valid Unicode."""
+
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg)
+        self.msg = msg
+
+
+def _reject_constant(name: str) -> Any:
+    raise NotRepresentable(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise NotRepresentable(f"the number {text[:20]} is too large to represent")
+    return value
+
+
+# Escapes of UTF-16 surrogates: valid in pairs (emoji), not valid Unicode alone.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# A float that may overflow to infinity: a 3-digit exponent or 309 digits in a row.
+_HUGE_NUMBER = re.compile(r"[eE][+-]?\d{3}|\d{309}")
+
+
+def load_json(text: str) -> Any:
+    """`json.loads`, but refusing what could not be written back as JSON or as UTF-8 text.
+
+    Raises ValueError (JSONDecodeError with a position where there is one).
+    """
+    hooks: dict[str, Any] = {"parse_constant": _reject_constant}
+    if _HUGE_NUMBER.search(text):
+        hooks["parse_float"] = _finite_float
+    try:
+        value = json.loads(text, **hooks)
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):
+            raise NotRepresentable("a number has more than 4300 digits") from None
+        raise
+    if _SURROGATE_ESCAPE.search(text) and has_lone_surrogate(value):
+        raise NotRepresentable(
+            "a \\u escape is half of a UTF-16 surrogate pair, which is not valid Unicode"
+        )
+    return value
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """True when a string anywhere in a JSON value (keys included) cannot be encoded as UTF-8."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            strings = [item]
+        elif isinstance(item, dict):
+            strings = list(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+            continue
+        else:
+            continue
+        for string in strings:
+            try:
+                string.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
+# JavaScript object syntax, as hand-written examples use it: unquoted keys, single-quoted
+# strings, trailing commas, comments. One substitution pass rewrites it as JSON for
+# `json.loads` to check: every alternative is linear in its match and always consumes what it
+# scanned (closing quotes and `*/` are optional, an unclosed one is refused afterwards), so the
+# pass is linear in the text. (json5's parser took minutes on a 5 MB body.)
+_JS_SYNTAX = re.compile(
+    r"""
+      (?P<double>"(?:[^"\\\n]|\\.)*"?)
+    | (?P<single>'(?:[^'\\\n]|\\.)*'?)
+    | (?P<comment>//[^\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/)?)
+    | (?P<comma>,(?=\s*[}\]]))
+    | (?<![0-9A-Za-z_$.])(?P<word>[A-Za-z_$][A-Za-z0-9_$]*)(?P<colon>\s*:)?
+    | (?<![0-9A-Za-z_$.])(?P<plus>\+)(?=[0-9])
+    """,
+    re.VERBOSE,
+)
+_JS_ESCAPE = re.compile(r"\\x([0-9A-Fa-f]{2})|\\(.)|\"")
+
+
+def _js_string(token: str) -> str:
+    """A single- or double-quoted JavaScript string literal as a JSON string literal."""
+
+    def escape(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return "\\u00" + match.group(1)
+        if match.group(2) is not None:
+            return "'" if match.group(2) == "'" else match.group()
+        return '\\"'  # a double quote inside a single-quoted string
+
+    return '"' + _JS_ESCAPE.sub(escape, token[1:-1]) + '"'
+
+
+def _js_to_json(match: re.Match[str]) -> str:
+    kind, token = match.lastgroup, match.group()
+    if kind in ("double", "single"):
+        if len(token) < 2 or token[-1] != token[0]:
+            raise ValueError("a string is not closed")
+        if kind == "double" and "\\'" not in token and "\\x" not in token:
+            return token
+        return _js_string(token)
+    if kind == "comment":
+        if token.startswith("/*") and (len(token) < 4 or not token.endswith("*/")):
+            raise ValueError("a comment is not closed")
+        return " "
+    if kind in ("word", "colon"):
+        word, colon = match.group("word"), match.group("colon")
+        if colon is not None:
+            return f'"{word}"{colon}'
+        if word in ("true", "false", "null"):
+            return word
+        raise ValueError(f"{word} is not a JSON value")
+    return ""  # a trailing comma, or the `+` of `+1`
+
+
+# After comments are gone: a trailing comma that had a comment between it and the bracket.
+_COMMA_BEFORE_CLOSE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|,(?=\s*[}\]])')
+
+
+def load_javascript_object(text: str) -> Any:
+    """Read JavaScript object syntax as JSON data; ValueError when it is not that either."""
+    converted = _JS_SYNTAX.sub(_js_to_json, text)
+    if "//" in text or "/*" in text:
+        converted = _COMMA_BEFORE_CLOSE.sub(
+            lambda m: "" if m.group() == "," else m.group(), converted
+        )
+    return load_json(converted)
 
 
 def _json_kind(value: Any) -> str:
@@ -332,18 +532,44 @@ def _json_error_message(exc: ValueError) -> str:
     msg = getattr(exc, "msg", None)
     if msg is None:
         return str(exc)
-    return (
-        f"{msg} at line {getattr(exc, 'lineno', 1)} column {getattr(exc, 'colno', 1)} of the body"
-    )
+    if not isinstance(exc, json.JSONDecodeError):
+        return str(msg)
+    return f"{explain_json_error(exc)} at line {exc.lineno} column {exc.colno} of the body"
 
 
-_STRING_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+def explain_json_error(exc: json.JSONDecodeError) -> str:
+    """The json module's message in a user's terms, for the mistakes hand-written JSON has."""
+    doc, pos = exc.doc, exc.pos
+    if exc.msg == "Invalid control character at":
+        char = doc[pos : pos + 1]
+        if char == "\n":
+            return "a line break inside a string, where JSON needs \\n"
+        return f"the control character {ascii(char)} inside a string"
+    if exc.msg.startswith("Unterminated string"):
+        return "a string is not closed (a '\"' is missing)"
+    if exc.msg in ("Expecting property name enclosed in double quotes", "Expecting value"):
+        back = pos - 1
+        while back >= 0 and back > pos - 10_000 and doc[back] in " \t\r\n":
+            back -= 1
+        if back >= 0 and doc[back] == "," and doc[pos : pos + 1] in ("}", "]"):
+            return f"a trailing comma before '{doc[pos]}'"
+        if exc.msg.startswith("Expecting property") and doc[pos : pos + 1] == "'":
+            return "a single-quoted name (JSON needs double quotes)"
+        if exc.msg.startswith("Expecting property"):
+            return "a name that is not in double quotes"
+    return exc.msg
+
+
+# A string literal, double- or single-quoted; the closing quote is optional so that every
+# attempt succeeds and the scan never returns over text it has read (an unclosed quote ends at
+# the line end). With a mandatory closing quote, `"\"\"\"...` took quadratic time.
+STRING_LITERAL = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"?|'(?:[^'\\\n]|\\.)*'?")
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
 def nesting_depth(text: str) -> int:
     """The deepest bracket nesting in JSON-like text, skipping string contents (linear time)."""
-    brackets = _NOT_BRACKET.sub("", _STRING_LITERAL.sub("", text))
+    brackets = _NOT_BRACKET.sub("", STRING_LITERAL.sub("", text))
     depth = deepest = 0
     for char in brackets:
         if char == "[" or char == "{":
@@ -459,7 +685,7 @@ def parse_examples(
             example_response, max_body_bytes=max_body_bytes, max_depth=max_depth
         )
         problems.extend(ExampleProblem("example_response", p) for p in found)
-        if response is not None and response.is_error:
+        if response is not None and response.is_error and response.status <= 599:
             problems.append(
                 ExampleProblem(
                     "example_response",

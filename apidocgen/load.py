@@ -10,10 +10,13 @@ This stage and `write` are the only ones that touch the file system.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -24,7 +27,7 @@ import jsonschema
 import yaml
 
 from apidocgen.diagnostics import Diagnostic, error, warning
-from apidocgen.http import METHODS
+from apidocgen.http import METHODS, explain_json_error, nesting_depth
 
 ParameterLocation = Literal["path", "query", "body"]
 
@@ -79,8 +82,8 @@ _PARAMETER_TYPES: dict[str, dict[str, Any]] = {
 _ARRAY_OF = re.compile(r"(?:array|list)\[([A-Za-z_-]{1,20})\]\Z")
 _PATH_TEMPLATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _REQUIRED_PREFIX = re.compile(r"\s*\(required\)", re.IGNORECASE)
-_YAML_FIELD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]{0,100})\s*:", re.MULTILINE)
-_MAX_NODES = 2_000_000
+# Values in one front matter: far above any real descriptor, far below a YAML alias bomb.
+_MAX_NODES = 100_000
 
 
 @dataclass(frozen=True)
@@ -186,11 +189,11 @@ def load_input(
     descriptors: list[Descriptor] = []
     pages: list[Page] = []
     folders: set[str] = set()
-    for rel in files:
+    for rel, real in files:
         where = _join(shown, rel)
         folder = rel.rpartition("/")[0]
         folders.add(folder)
-        record, problems = _load_file(root / rel, rel, where, limits)
+        record, problems = _load_file(real, rel, where, limits)
         diagnostics.extend(problems)
         if isinstance(record, Descriptor):
             descriptors.append(record)
@@ -207,12 +210,16 @@ def load_input(
 
 
 def _join(shown: str, rel: str) -> str:
-    return f"{shown.rstrip('/')}/{rel}" if shown else rel
+    return f"{shown.rstrip('/')}/{printable(rel)}" if shown else printable(rel)
 
 
-def _discover(root: Path, shown: str) -> tuple[list[str], list[Diagnostic]]:
-    """Relative posix paths of candidate files, sorted; symlinks never lead outside `root`."""
-    found: list[str] = []
+def _discover(root: Path, shown: str) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
+    """Candidate files, sorted: (relative posix path, the path to read).
+
+    Symlinks never lead outside `root`, and only regular files are read (a FIFO named `x.md`
+    would block a read forever).
+    """
+    found: list[tuple[str, Path]] = []
     problems: list[Diagnostic] = []
     real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -225,46 +232,130 @@ def _discover(root: Path, shown: str) -> tuple[list[str], list[Diagnostic]]:
             if (base / name).is_symlink():
                 problems.append(warning(_join(shown, rel), 1, 1, "symlinked folder not followed"))
                 continue
+            bad_name = _name_problem(name, "folder")
+            if bad_name:
+                problems.append(error(_join(shown, rel), 1, 1, bad_name))
+                continue
             kept_dirs.append(name)
         dirnames[:] = kept_dirs
         for name in sorted(filenames):
             if not name.endswith((".md", ".json")):
                 continue
             rel = f"{rel_dir}/{name}" if rel_dir else name
+            where = _join(shown, rel)
+            bad_name = _name_problem(name, "file")
+            if bad_name:
+                problems.append(error(where, 1, 1, bad_name))
+                continue
             path = base / name
             if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(real_root) or not target.is_file():
-                    problems.append(
-                        warning(
-                            _join(shown, rel),
-                            1,
-                            1,
-                            "symlink points outside the input folder; skipped",
-                        )
-                    )
+                target, problem = _symlink_target(path, real_root)
+                if target is None:
+                    problems.append(warning(where, 1, 1, f"{problem}; skipped"))
                     continue
-            found.append(rel)
+                path = target
+            found.append((rel, path))
     found.sort()
     return found, problems
+
+
+def _symlink_target(path: Path, real_root: Path) -> tuple[Path | None, str]:
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return None, "symlink points to nothing (its target does not exist)"
+    except (OSError, RuntimeError):  # a loop of links
+        return None, "symlink cannot be resolved (a loop of links?)"
+    if not target.is_relative_to(real_root):
+        return None, "symlink points outside the input folder"
+    return target, ""
+
+
+def _name_problem(name: str, kind: str) -> str | None:
+    """Why a file or folder name cannot be used, or None."""
+    if any("\ud800" <= char <= "\udfff" for char in name):
+        return f"{kind} name is not valid UTF-8; rename the {kind}"
+    for char in name:
+        if unicodedata.category(char) == "Cc":
+            return (
+                f"{kind} name contains the control character U+{ord(char):04X}; rename the {kind}"
+            )
+    return None
+
+
+def printable(text: str) -> str:
+    """`text` with control, format and separator characters escaped (`\\x1b`, `\\u202e`).
+
+    Descriptor text and file names are quoted in diagnostics; this keeps each diagnostic on
+    one line and stops text from steering a terminal (escape sequences, bidi overrides).
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() or char == " " else ascii(char)[1:-1] for char in text
+    )
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, refusing more than `limit` of them.
+
+    Opened without following a final symlink (symlinks were resolved and checked by
+    `_discover`) and without blocking (a FIFO would never answer).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegularFile
+        if info.st_size > limit:
+            raise _TooLarge(info.st_size)
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:  # the file grew after fstat
+            raise _TooLarge(len(data))
+        return data
+    finally:
+        os.close(fd)
+
+
+class _NotRegularFile(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
 
 
 def _load_file(
     path: Path, rel: str, where: str, limits: _Limits
 ) -> tuple[Descriptor | Page | None, list[Diagnostic]]:
     try:
-        size = path.stat().st_size
-        if size > limits.max_descriptor_bytes:
-            return None, [
-                error(
-                    where,
-                    1,
-                    1,
-                    f"file is {size} bytes, over the limit of {limits.max_descriptor_bytes}"
-                    " (setting max_descriptor_bytes)",
-                )
-            ]
-        raw = path.read_bytes()
+        raw = _read_bounded(path, limits.max_descriptor_bytes)
+    except _TooLarge as exc:
+        return None, [
+            error(
+                where,
+                1,
+                1,
+                f"file is {exc.size:,} bytes, over the limit of {limits.max_descriptor_bytes:,}"
+                " bytes (raise max_descriptor_bytes in [tool.apidocgen] to allow it)",
+            )
+        ]
+    except _NotRegularFile:
+        return None, [
+            error(where, 1, 1, "not a regular file (a FIFO, socket or device?); remove it")
+        ]
     except OSError as exc:
         return None, [error(where, 1, 1, f"cannot read file: {exc.strerror}")]
     digest = hashlib.sha256(raw).hexdigest()
@@ -276,12 +367,18 @@ def _load_file(
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [
-            error(where, line, col, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
+            error(
+                where,
+                line,
+                col,
+                f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+            )
         ]
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
-        return None, [error(where, line, 1, "file contains a NUL character")]
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return None, [error(where, line, col, "file contains a NUL character")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _parse_text(text, rel, where, digest, limits)
 
@@ -294,43 +391,93 @@ def _parse_text(
     if not text.strip():
         return None, [error(where, 1, 1, "file is empty; expected a '---' front matter block")]
     lines = text.split("\n")
+    problems: list[Diagnostic] = []
+    opening = 0
     if lines[0].rstrip() != "---":
-        if rel.endswith(".json"):
-            return _parse_json_front(text, 1, "", rel, where, digest, limits)
-        title = _first_heading(text) or stem.replace("-", " ").replace("_", " ").title()
-        return Page(rel, folder, stem, digest, title, None, text), []
-    closing = next((n for n in range(1, len(lines)) if lines[n].rstrip() == "---"), None)
+        first_text = next(n for n, line in enumerate(lines) if line.strip())
+        if lines[first_text].rstrip() == "---" and _has_closing(lines, first_text):
+            # A descriptor must not turn into a page because of a stray blank line.
+            opening = first_text
+            problems.append(
+                warning(
+                    where,
+                    opening + 1,
+                    1,
+                    "blank lines before the opening '---' of the front matter; read it anyway",
+                )
+            )
+        elif rel.endswith(".json"):
+            return _parse_json_front(text, 1, "", rel, where, digest, limits, [])
+        else:
+            title = _first_heading(text) or stem.replace("-", " ").replace("_", " ").title()
+            return Page(rel, folder, stem, digest, title, None, text), []
+    closing = _has_closing(lines, opening)
     if closing is None:
-        return None, [error(where, 1, 1, "unterminated front matter: no closing '---' line")]
-    front_lines = lines[1:closing]
+        return None, [
+            error(where, opening + 1, 1, "unterminated front matter: no closing '---' line")
+        ]
+    first_line = opening + 2
+    front_lines = lines[opening + 1 : closing]
     body = "\n".join(lines[closing + 1 :])
     # Leading `#` lines are comments (the generator header of real descriptors); blank them
-    # out so that parser line numbers stay file line numbers.
-    cleaned = list(front_lines)
-    for index, line in enumerate(cleaned):
-        stripped = line.strip()
+    # out so that parser line numbers stay file line numbers. Lines before the opening `---`
+    # are blanked too, for the same reason.
+    cleaned = [""] * (opening + 1) + list(front_lines)
+    for index in range(opening + 1, len(cleaned)):
+        stripped = cleaned[index].strip()
         if stripped.startswith("#"):
             cleaned[index] = ""
         elif stripped:
             break
-    content = "\n".join(cleaned)
+    content = "\n".join(cleaned[1:])
+    context = _FrontContext(rel, where, digest, body, closing + 2, limits)
     first = content.lstrip()[:1]
     if not first:
-        return None, [error(where, 1, 1, "front matter is empty")]
+        return None, problems + [error(where, first_line - 1, 1, "front matter is empty")]
     if first in "{[":
-        return _parse_json_front(content, 2, body, rel, where, digest, limits)
-    data, problems = _parse_yaml(content, 2, where, limits)
-    if data is None:
+        return _parse_json_front(content, 2, body, rel, where, digest, limits, problems, closing)
+    parsed = _parse_yaml(content, 2, where, limits)
+    problems.extend(parsed.problems)
+    if not parsed.ok:
         return None, problems
+    data = parsed.data
     if not isinstance(data, dict):
         return None, problems + [
-            error(where, 2, 1, f"front matter must be a mapping, not {_kind(data)}")
+            error(where, first_line, 1, f"front matter must be a mapping, not {_kind(data)}")
         ]
-    lines_of = _field_lines_yaml(content, 2)
+    return _record(data, context, parsed.lines, problems)
+
+
+def _has_closing(lines: list[str], opening: int) -> int | None:
+    return next((n for n in range(opening + 1, len(lines)) if lines[n].rstrip() == "---"), None)
+
+
+@dataclass(frozen=True)
+class _FrontContext:
+    rel: str
+    where: str
+    digest: str
+    body: str
+    body_line: int  # file line where the text after the front matter starts
+    limits: _Limits
+
+
+def _record(
+    data: dict[Any, Any],
+    context: _FrontContext,
+    lines_of: dict[str, int],
+    problems: list[Diagnostic],
+) -> tuple[Descriptor | Page | None, list[Diagnostic]]:
+    """A descriptor or a page from parsed front matter (checked for unusable values first)."""
+    bad = _check_values(data, context.limits.max_depth)
+    if bad is not None:
+        message, top = bad
+        line = lines_of.get(top, 2) if top is not None else 2
+        return None, problems + [error(context.where, line, 1, message)]
     if _ENDPOINT_MARKERS & data.keys():
-        descriptor, more = _descriptor(data, rel, where, digest, lines_of, body, limits)
+        descriptor, more = _descriptor(data, context, lines_of)
         return descriptor, problems + more
-    return _page(data, rel, where, digest, body, lines_of, problems)
+    return _page(data, context.rel, context.where, context.digest, context.body, lines_of, problems)
 
 
 def _parse_json_front(
@@ -341,154 +488,244 @@ def _parse_json_front(
     where: str,
     digest: str,
     limits: _Limits,
+    problems: list[Diagnostic],
+    closing: int | None = None,
 ) -> tuple[Descriptor | Page | None, list[Diagnostic]]:
-    duplicates: list[str] = []
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in items:
-            if key in out:
-                duplicates.append(key)
-            out[key] = value
-        return out
-
-    problems: list[Diagnostic] = []
-    depth = _bracket_depth(content)
+    body_line = closing + 2 if closing is not None else content.count("\n") + 2
+    context = _FrontContext(rel, where, digest, body, body_line, limits)
+    problems = list(problems)
+    depth = nesting_depth(content)
     if depth > limits.max_depth:
-        return None, [
+        return None, problems + [
             error(
                 where,
                 first_line,
                 1,
                 f"front matter nests {depth} levels deep, over the limit of {limits.max_depth}"
-                " (setting max_depth)",
+                " (max_depth in [tool.apidocgen])",
             )
         ]
     try:
-        data = json.loads(content, object_pairs_hook=pairs)
+        data = json.loads(content)
     except json.JSONDecodeError as exc:
         line = first_line + exc.lineno - 1
-        yaml_data, yaml_problems = _parse_yaml(content, first_line, where, limits)
-        if isinstance(yaml_data, dict) and not yaml_problems:
+        parsed = _parse_yaml(content, first_line, where, limits)
+        if parsed.ok and isinstance(parsed.data, dict):
             problems.append(
                 warning(
                     where,
                     line,
                     exc.colno,
-                    f"front matter is not valid JSON ({exc.msg}); read it as YAML",
+                    f"front matter is not valid JSON ({explain_json_error(exc)}); read it as YAML",
                 )
             )
-            data = yaml_data
-        else:
-            return None, [
-                error(where, line, exc.colno, f"front matter is not valid JSON: {exc.msg}")
-            ]
-    except RecursionError:
-        return None, [error(where, first_line, 1, "front matter nests too deeply")]
-    lines_of = _field_lines_json(content, first_line)
-    for key in sorted(set(duplicates)):
-        problems.append(
-            warning(
-                where,
-                lines_of.get(key, first_line),
-                1,
-                f"duplicate key '{_short(key)}'; the last value wins",
+            return _record(parsed.data, context, parsed.lines, problems + list(parsed.problems))
+        return None, problems + [
+            error(
+                where, line, exc.colno, f"front matter is not valid JSON: {explain_json_error(exc)}"
             )
-        )
+        ]
+    except RecursionError:  # pragma: no cover - depth is bounded above
+        return None, problems + [error(where, first_line, 1, "front matter nests too deeply")]
+    except ValueError as exc:  # json refuses integers of more than 4300 digits
+        message = "a number has more than 4300 digits" if "digits" in str(exc) else str(exc)
+        return None, problems + [
+            error(where, first_line, 1, f"front matter is not valid JSON: {message}")
+        ]
+    occurrences = _field_lines_json(content, first_line)
+    lines_of = {key: found[0] for key, found in occurrences.items()}
+    for key, found in sorted(occurrences.items()):
+        if len(found) > 1:
+            problems.append(
+                warning(
+                    where,
+                    found[1],
+                    1,
+                    f"duplicate key '{_short(key)}'; the last value wins",
+                )
+            )
     if not isinstance(data, dict):
         return None, problems + [
             error(where, first_line, 1, f"front matter must be a JSON object, not {_kind(data)}")
         ]
-    if _ENDPOINT_MARKERS & data.keys():
-        descriptor, more = _descriptor(data, rel, where, digest, lines_of, body, limits)
-        return descriptor, problems + more
-    return _page(data, rel, where, digest, body, lines_of, problems)
+    return _record(data, context, lines_of, problems)
 
 
-def _parse_yaml(
-    content: str, first_line: int, where: str, limits: _Limits
-) -> tuple[Any, list[Diagnostic]]:
-    depth = _bracket_depth(content)
+@dataclass(frozen=True)
+class _ParsedYaml:
+    ok: bool
+    data: Any = None
+    lines: dict[str, int] = field(default_factory=dict)  # top-level key -> file line
+    problems: tuple[Diagnostic, ...] = ()
+
+
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 15x faster
+
+
+class _FrontMatterLoader(_SafeLoader):  # type: ignore[misc]
+    """Safe YAML that records duplicate keys (PyYAML keeps the last one silently)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    self.duplicates.append((key_node.value, key_node.start_mark.line))
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _parse_yaml(content: str, first_line: int, where: str, limits: _Limits) -> _ParsedYaml:
+    depth = nesting_depth(content)
     if depth > limits.max_depth:
-        return None, [
-            error(
-                where,
-                first_line,
-                1,
-                f"front matter nests {depth} levels deep, over the limit of {limits.max_depth}"
-                " (setting max_depth)",
-            )
-        ]
+        return _ParsedYaml(
+            False,
+            problems=(
+                error(
+                    where,
+                    first_line,
+                    1,
+                    f"front matter nests {depth} levels deep, over the limit of"
+                    f" {limits.max_depth} (max_depth in [tool.apidocgen])",
+                ),
+            ),
+        )
+    loader = _FrontMatterLoader(content)
+    lines: dict[str, int] = {}
     try:
-        data = yaml.safe_load(content)
+        node = loader.get_single_node()
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    lines.setdefault(str(key_node.value), first_line + key_node.start_mark.line)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0) - 1 + 1 if mark else first_line
-        col = (mark.column + 1) if mark else 1
-        return None, [
-            error(where, line, col, f"front matter is not valid YAML: {exc.problem or exc}")
-        ]
+        line = first_line + mark.line if mark else first_line
+        col = mark.column + 1 if mark else 1
+        problem = exc.problem or exc.context or "cannot be read"
+        if "maximum nesting depth" in str(problem):
+            problem = f"it nests deeper than libyaml allows ({problem})"
+        return _ParsedYaml(
+            False,
+            problems=(error(where, line, col, f"front matter is not valid YAML: {problem}"),),
+        )
     except yaml.YAMLError as exc:
-        return None, [error(where, first_line, 1, f"front matter is not valid YAML: {exc}")]
+        return _ParsedYaml(
+            False,
+            problems=(error(where, first_line, 1, f"front matter is not valid YAML: {exc}"),),
+        )
     except RecursionError:
-        return None, [error(where, first_line, 1, "front matter nests too deeply")]
-    problem = _check_size(data, limits.max_depth)
-    if problem:
-        return None, [error(where, first_line, 1, problem)]
-    return data, []
+        return _ParsedYaml(
+            False, problems=(error(where, first_line, 1, "front matter nests too deeply"),)
+        )
+    finally:
+        loader.dispose()
+    problems = tuple(
+        warning(where, first_line + line, 1, f"duplicate key '{_short(key)}'; the last value wins")
+        for key, line in loader.duplicates
+    )
+    return _ParsedYaml(True, data, lines, problems)
 
 
-def _check_size(data: Any, max_depth: int) -> str | None:
-    """YAML aliases can make a small file into a huge graph; bound depth and node count."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
+def _check_values(data: Any, max_depth: int) -> tuple[str, str | None] | None:
+    """What makes parsed front matter unusable, with the top-level field it is under.
+
+    YAML aliases can make a small file into a huge graph (bounded: node count and depth);
+    YAML keys need not be strings; strings may hold NUL or, from `\\ud800` escapes, lone
+    surrogates, which no output file can carry.
+    """
+    stack: list[tuple[Any, int, str | None]] = [(data, 1, None)]
     nodes = 0
     while stack:
-        value, depth = stack.pop()
+        value, depth, top = stack.pop()
         nodes += 1
         if nodes > _MAX_NODES:
-            return f"front matter expands to more than {_MAX_NODES} values"
+            return (
+                f"front matter expands to more than {_MAX_NODES:,} values"
+                " (YAML aliases that repeat large values?)",
+                None,
+            )
         if depth > max_depth:
-            return f"front matter nests more than {max_depth} levels deep (setting max_depth)"
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
+            return (
+                f"front matter nests more than {max_depth} levels deep"
+                " (max_depth in [tool.apidocgen])",
+                top,
+            )
+        if isinstance(value, str):
+            problem = _string_problem(value)
+            if problem:
+                return f"{_field_label(top)} {problem}", top
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                owner = top if top is not None else (key if isinstance(key, str) else None)
+                if not isinstance(key, str):
+                    return (
+                        f"key {_short(repr(key))}{' in ' + _field_label(owner) if owner else ''}"
+                        f" is {_kind(key)}, not a string; quote it",
+                        owner if owner is not None else str(key),
+                    )
+                problem = _string_problem(key)
+                if problem:
+                    return f"a key in {_field_label(owner)} {problem}", owner
+                stack.append((item, depth + 1, owner))
         elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+            stack.extend((item, depth + 1, top) for item in value)
     return None
 
 
-def _bracket_depth(text: str) -> int:
-    from apidocgen.http import nesting_depth
-
-    return nesting_depth(text)
+_BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]]')
+def _string_problem(text: str) -> str | None:
+    found = _BAD_CHARACTER.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "contains a NUL character (\\u0000)"
+    return (
+        f"contains {ascii(found.group())[1:-1]}, half of a UTF-16 surrogate pair"
+        " (not valid Unicode)"
+    )
 
 
-def _field_lines_json(content: str, first_line: int) -> dict[str, int]:
-    """Line of each top-level key, found by a linear scan (json has no position API)."""
-    lines: dict[str, int] = {}
+def _field_label(top: str | None) -> str:
+    return f"field '{_short(top)}'" if top is not None else "front matter"
+
+
+# A JSON string (closing quote optional: linear even on unclosed strings) or a bracket.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[{}\[\]]')
+
+
+def _field_lines_json(content: str, first_line: int) -> dict[str, list[int]]:
+    """Lines of each top-level key (every occurrence), by a linear scan (json has no positions)."""
+    lines: dict[str, list[int]] = {}
     depth = 0
+    line, counted = first_line, 0
     for match in _JSON_TOKEN.finditer(content):
         token = match.group()
         if token in "{[":
             depth += 1
         elif token in "}]":
             depth -= 1
-        elif depth == 1:
+        elif depth == 1 and len(token) > 1 and token.endswith('"'):
             rest = content[match.end() : match.end() + 20].lstrip(" \t\n")
+            if not rest.startswith(":"):
+                continue
             key = token[1:-1]
-            if rest.startswith(":") and key not in lines:
-                lines[key] = first_line + content.count("\n", 0, match.start())
-    return lines
-
-
-def _field_lines_yaml(content: str, first_line: int) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    for match in _YAML_FIELD.finditer(content):
-        key = match.group(1)
-        if key not in lines:
-            lines[key] = first_line + content.count("\n", 0, match.start())
+            if "\\" in key:
+                try:
+                    key = json.loads(token)
+                except ValueError:
+                    pass
+            line += content.count("\n", counted, match.start())
+            counted = match.start()
+            lines.setdefault(key, []).append(line)
     return lines
 
 
@@ -550,14 +787,9 @@ def _validator() -> jsonschema.protocols.Validator:
 
 
 def _descriptor(
-    data: dict[str, Any],
-    rel: str,
-    where: str,
-    digest: str,
-    lines_of: dict[str, int],
-    body: str,
-    limits: _Limits,
+    data: dict[str, Any], context: _FrontContext, lines_of: dict[str, int]
 ) -> tuple[Descriptor | None, list[Diagnostic]]:
+    rel, where, body = context.rel, context.where, context.body
     problems: list[Diagnostic] = []
 
     def line(name: str) -> int:
@@ -589,6 +821,18 @@ def _descriptor(
     title = data["title"].strip()
     if not title:
         problems.append(error(where, line("title"), 1, "title is empty"))
+    if not title.isprintable():
+        # The title is a heading, a navigation entry and a docstring's first line.
+        control = next(
+            (c for c in title if unicodedata.category(c) == "Cc" and not c.isspace()), ""
+        )
+        if control:
+            message = f"title contains the control character U+{ord(control):04X}"
+            problems.append(error(where, line("title"), 1, message))
+        elif any(c.isspace() and c != " " for c in title):
+            title = " ".join(title.split())
+            message = "title has line breaks or tabs; they are read as spaces"
+            problems.append(warning(where, line("title"), 1, message))
     api_path = data.get("api_path")
     if api_path is not None:
         api_path = api_path.strip()
@@ -654,7 +898,7 @@ def _descriptor(
         source=rel,
         section=folder,
         stem=stem,
-        digest=digest,
+        digest=context.digest,
         method=method,
         api_path=api_path,
         title=title,
@@ -670,10 +914,11 @@ def _descriptor(
         field_lines=tuple(sorted(lines_of.items())),
     )
     if body.strip():
+        offset = next(n for n, text in enumerate(body.split("\n")) if text.strip())
         problems.append(
             warning(
                 where,
-                line("example_response") + 1,
+                context.body_line + offset,
                 1,
                 "text after the front matter of a descriptor is ignored",
             )
@@ -758,6 +1003,12 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
+    if isinstance(value, datetime.datetime):
+        return "a date-time (quote it to make it a string)"
+    if isinstance(value, datetime.date):
+        return "a date (quote it to make it a string)"
+    if isinstance(value, bytes):
+        return "binary data"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int):
@@ -773,17 +1024,21 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _short(text: str, limit: int = 60) -> str:
-    text = text.replace("\n", "\\n")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _short(text: Any, limit: int = 60) -> str:
+    """Descriptor text quoted in a message: bounded, on one line, control characters escaped."""
+    text = str(text)
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return printable(text)
 
 
 def check_api_path(api_path: str) -> str | None:
     """Why a path template is unusable, or None when it is fine."""
     if not api_path.startswith("/"):
         return f"api_path '{_short(api_path)}' must start with '/'"
-    if any(c in api_path for c in " \t\n?#"):
-        return f"api_path '{_short(api_path)}' must not contain spaces, '?' or '#'"
+    if "?" in api_path or "#" in api_path or not api_path.isprintable() or " " in api_path:
+        return (
+            f"api_path '{_short(api_path)}' must not contain spaces, control characters, '?' or '#'"
+        )
     depth = 0
     name_start = 0
     for index, char in enumerate(api_path):
@@ -875,6 +1130,9 @@ def _parameters(
     seen: set[str] = set()
     for item in raw or []:
         name = item["name"].strip()
+        if not name:
+            problems.append(error(where, line, 1, f"a {location} parameter has an empty name"))
+            continue
         if name in seen:
             problems.append(
                 warning(

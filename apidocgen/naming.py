@@ -15,9 +15,14 @@ import unicodedata
 _ARTICLES = frozenset({"a", "an", "the"})
 _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
-_ACRONYM_BOUNDARY = re.compile(r"([A-Z]+)([A-Z][a-z])")
-_WINDOWS_RESERVED = frozenset(
-    {"con", "prn", "aux", "nul"} | {f"com{n}" for n in range(10)} | {f"lpt{n}" for n in range(10)}
+# Between an acronym and the next word ("HTTPServer" -> "HTTP Server"). Written as
+# lookarounds: `([A-Z]+)([A-Z][a-z])` backtracks quadratically on a long run of capitals.
+_ACRONYM_BOUNDARY = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+# Windows device names: no file or folder may be called so, whatever its extension.
+RESERVED_FILE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$"}
+    | {f"com{n}" for n in (*range(10), "¹", "²", "³")}
+    | {f"lpt{n}" for n in (*range(10), "¹", "²", "³")}
 )
 
 
@@ -25,7 +30,7 @@ def words(text: str) -> list[str]:
     """Lower-case ASCII words of a text: camelCase split, accents folded, possessives dropped."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"['\u2019]s\b", "", text)
-    text = _ACRONYM_BOUNDARY.sub(r"\1 \2", text)
+    text = _ACRONYM_BOUNDARY.sub(" ", text)
     text = _CAMEL_BOUNDARY.sub(r"\1 \2", text)
     return _WORD.findall(text.lower())
 
@@ -41,10 +46,15 @@ def snake_identifier(text: str, *, fallback: str, drop_articles: bool = False) -
     return name
 
 
+def is_reserved_file_name(name: str) -> bool:
+    """True for a name Windows keeps for a device (`CON`, `aux.py`, `com1 .txt`)."""
+    return name.split(".")[0].rstrip(" ").lower() in RESERVED_FILE_NAMES
+
+
 def slug(text: str) -> str:
     """A safe file or folder name: lower-case ASCII, digits and dashes."""
     name = "-".join(words(text))[:80].strip("-")
-    if not name or name in _WINDOWS_RESERVED:
+    if not name or is_reserved_file_name(name):
         # Deterministic and distinct for distinct inputs, for names with no usable letters.
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         name = f"{name or 'page'}-{digest}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from apidocgen.http import (
+    load_javascript_object,
     nesting_depth,
     next_link,
     parse_examples,
@@ -152,3 +155,92 @@ def test_empty_examples_are_allowed() -> None:
 def test_unparseable_request_line() -> None:
     request, problems = parse_request("this is not http", **LIMITS)
     assert request is None and problems[0].severity == "error"
+
+
+def test_header_problems_name_their_line_of_the_example() -> None:
+    _, problems = parse_request(
+        "\nGET /x/ HTTP/1.1\nHost: a\nBad Name: 1\nno colon here\n\n{}", **LIMITS
+    )
+    assert [(p.line, p.message) for p in problems] == [
+        (
+            4,
+            "example request line 4: header name 'Bad Name' is not a valid HTTP token"
+            " (letters, digits and !#$%&'*+.^_`|~- only)",
+        ),
+        (
+            5,
+            "example request line 5: header 'no colon here' has no ':' (expected 'Name: value';"
+            " a blank line must separate the headers from the body)",
+        ),
+    ]
+
+
+def test_blank_lines_around_the_head() -> None:
+    request, problems = parse_request("GET /x/ HTTP/2\nHost: a\n\n", **LIMITS)
+    assert problems == [] and request is not None and request.version == "HTTP/2"
+    response, problems = parse_response("HTTP/1.1 200 OK\nA: b\n   \n[1]", **LIMITS)
+    assert problems == [] and response is not None and response.body.value == [1]
+    assert response.body.line == 4
+
+
+def test_start_lines_that_cannot_be_read() -> None:
+    assert parse_response('{"id": 1}', **LIMITS)[1][0].message == (
+        "example response status line '{\"id\": 1}' is not 'HTTP/1.1 200 OK'; the example seems"
+        " to start with its body: add a status line 'HTTP/1.1 200 OK' and a blank line first"
+    )
+    assert parse_response("HTTP/1.1 OK", **LIMITS)[1][0].message == (
+        "example response status line 'HTTP/1.1 OK' has no 3-digit status code"
+        " (expected e.g. 'HTTP/1.1 200 OK')"
+    )
+    request, problems = parse_request("GET http://[::1/x HTTP/1.1", **LIMITS)
+    assert request is None and problems[0].message == (
+        "example request target 'http://[::1/x' is not a valid URL (Invalid IPv6 URL)"
+    )
+    assert parse_response("HTTP/1.1 999 X", **LIMITS)[1][0].message == (
+        "example response status 999 is not between 100 and 599"
+    )
+
+
+def test_javascript_object_syntax_variants() -> None:
+    text = "{a: 'it\\'s', \"b\": \"q\\'\", c: [1, 2, /* last */], $d: '\\x41\"', e: +1, // note\n}"
+    assert load_javascript_object(text) == {"a": "it's", "b": "q'", "c": [1, 2], "$d": 'A"', "e": 1}
+    for not_json in ("{a: NaN}", "{a: undefined}", "{a: 'x}", "{a: 1 /* open}", "{a: 0x1F}"):
+        with pytest.raises(ValueError):
+            load_javascript_object(not_json)
+
+
+def test_values_json_cannot_write_back_are_kept_as_text() -> None:
+    for body, reason in [
+        ('{"a": NaN}', "NaN is not a JSON number"),
+        ("[-Infinity]", "-Infinity is not a JSON number"),
+        ('{"a": 1e400}', "the number 1e400 is too large to represent"),
+        ("[" + "9" * 5000 + "]", "a number has more than 4300 digits"),
+        (
+            '{"a": "\\udc00"}',
+            "a \\u escape is half of a UTF-16 surrogate pair, which is not valid Unicode",
+        ),
+    ]:
+        response, problems = parse_response("HTTP/1.1 200 OK\n\n" + body, **LIMITS)
+        assert response is not None and response.body.kind == "text"
+        assert [p.message for p in problems] == [
+            f"example response body does not parse as JSON ({reason}); kept as text"
+        ]
+    response, problems = parse_response('HTTP/1.1 200 OK\n\n["\\ud83d\\ude00", 1e300]', **LIMITS)
+    assert problems == [] and response is not None and response.body.value == ["😀", 1e300]
+
+
+def test_json_errors_in_user_terms() -> None:
+    def message(body: str) -> str:
+        return parse_response(
+            "HTTP/1.1 200 OK\nContent-Type: application/json\n\n" + body, **LIMITS
+        )[1][0].message
+
+    assert "(a trailing comma before ']' at line 1 column 5 of the body)" in message("[1, ]")
+    assert "(a string is not closed (a '\"' is missing) at line 1 column 2" in message('["abc]')
+    assert "(Expecting ',' delimiter at line 2 column 1 of the body)" in message("[1\n2]")
+
+
+def test_nesting_depth_is_linear_on_unclosed_strings() -> None:
+    assert nesting_depth('"\\' * 50_000 + "[[") == 0  # an unclosed string runs to the line end
+    assert nesting_depth('"\\' * 50_000 + "\n[[") == 2
+    assert nesting_depth("['[[[', {'a': '{'}]") == 2

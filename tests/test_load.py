@@ -112,7 +112,7 @@ def test_yaml_fallback_for_literal_line_breaks(tmp_path: Path) -> None:
     write_descriptor(tmp_path, "a.md", front)
     result = load(tmp_path)
     assert messages(result) == [
-        "in/a.md:6:27: warning: front matter is not valid JSON (Invalid control character at); read it as YAML"
+        "in/a.md:6:27: warning: front matter is not valid JSON (a line break inside a string, where JSON needs \\n); read it as YAML"
     ]
     assert result.descriptors[0].description == "line one line two"
 
@@ -149,7 +149,9 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
 
 def test_invalid_utf8_is_located(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_bytes(b'---\n{"title": "caf\xe9"}\n---\n')
-    assert messages(load(tmp_path)) == ["in/a.md:2:15: error: file is not valid UTF-8 (byte 0xe9)"]
+    assert messages(load(tmp_path)) == [
+        "in/a.md:2:15: error: file is not valid UTF-8 (byte 0xe9); save it as UTF-8"
+    ]
 
 
 def test_wrong_field_types_and_missing_fields(tmp_path: Path) -> None:
@@ -268,7 +270,9 @@ def test_file_over_size_limit(tmp_path: Path) -> None:
     write_descriptor(tmp_path, "a.md", descriptor(description="x" * 2000))
     result = load_input(tmp_path, display_root="in", max_descriptor_bytes=1000, max_depth=64)
     assert len(messages(result)) == 1
-    assert "over the limit of 1000 (setting max_descriptor_bytes)" in messages(result)[0]
+    assert messages(result)[0].endswith(
+        "over the limit of 1,000 bytes (raise max_descriptor_bytes in [tool.apidocgen] to allow it)"
+    )
 
 
 def test_json_descriptor_file_without_front_matter(tmp_path: Path) -> None:
@@ -298,3 +302,111 @@ _VALUES = st.one_of(_SCALARS, st.lists(st.one_of(_PARAM, _SCALARS), max_size=3))
 def test_fast_check_agrees_with_the_published_schema(data: dict[str, object]) -> None:
     valid = not list(jsonschema.Draft202012Validator(descriptor_schema()).iter_errors(data))
     assert _fast_valid(data) == valid
+
+
+def test_special_files_are_refused_without_reading_them(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")  # a read would block forever
+    os.symlink("/dev/zero", tmp_path / "zero.md")  # a read would never end
+    os.symlink("loop.md", tmp_path / "loop.md")
+    os.symlink(tmp_path / "missing.md", tmp_path / "gone.md")
+    assert messages(load(tmp_path)) == [
+        "in/gone.md:1:1: warning: symlink points to nothing (its target does not exist); skipped",
+        "in/loop.md:1:1: warning: symlink cannot be resolved (a loop of links?); skipped",
+        "in/pipe.md:1:1: error: not a regular file (a FIFO, socket or device?); remove it",
+        "in/zero.md:1:1: warning: symlink points outside the input folder; skipped",
+    ]
+
+
+def test_symlink_inside_the_input_is_read(tmp_path: Path) -> None:
+    write_descriptor(tmp_path, "real/a.md", descriptor())
+    os.symlink(tmp_path / "real" / "a.md", tmp_path / "b.md")
+    result = load(tmp_path)
+    assert messages(result) == [
+        "in/real/a.md:4:1: warning: GET /api/0/things/{thing_id}/ is already documented by in/b.md;"
+        " this page is kept, but the operation in openapi.json and the client comes from that file"
+    ]
+    assert sorted(d.source for d in result.descriptors) == ["b.md", "real/a.md"]
+
+
+def test_unusable_file_names_are_errors_shown_escaped(tmp_path: Path) -> None:
+    write_descriptor(tmp_path, "new\nline.md", descriptor())
+    write_descriptor(tmp_path, "esc\x1bape/a.md", descriptor())
+    fd = os.open(os.fsencode(tmp_path) + b"/caf\xe9.md", os.O_WRONLY | os.O_CREAT, 0o644)
+    os.close(fd)
+    assert messages(load(tmp_path)) == [
+        "in/caf\\udce9.md:1:1: error: file name is not valid UTF-8; rename the file",
+        "in/esc\\x1bape:1:1: error: folder name contains the control character U+001B; rename the folder",
+        "in/new\\nline.md:1:1: error: file name contains the control character U+000A; rename the file",
+    ]
+
+
+def test_yaml_front_matter_problems(tmp_path: Path) -> None:
+    (tmp_path / "dup.md").write_text("---\ntitle: A\nmethod: GET\napi_path: /x/\ntitle: B\n---\n")
+    (tmp_path / "key.md").write_text("---\ntitle: A\nmethod: GET\napi_path: /y/\n404: no\n---\n")
+    (tmp_path / "null.md").write_text("---\n~\n---\n")
+    (tmp_path / "deep.md").write_text("---\ntitle:\n" + "- " * 100 + "x\n---\n")
+    bomb = "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}' if prev else 'x'] * 10)}]\n"
+        for prev, name in zip(["", "a", "b", "c", "d", "e"], "abcdef", strict=True)
+    )
+    (tmp_path / "bomb.md").write_text(f"---\n{bomb}title: B\nmethod: GET\napi_path: /z/\n---\n")
+    result = load(tmp_path)
+    assert messages(result) == [
+        "in/bomb.md:2:1: error: front matter expands to more than 100,000 values (YAML aliases that repeat large values?)",
+        "in/deep.md:2:1: error: front matter nests more than 64 levels deep (max_depth in [tool.apidocgen])",
+        "in/dup.md:5:1: warning: duplicate key 'title'; the last value wins",
+        "in/key.md:5:1: error: key 404 is an integer, not a string; quote it",
+        "in/null.md:2:1: error: front matter must be a mapping, not null",
+    ]
+    assert [d.title for d in result.descriptors] == ["B"]
+
+
+def test_front_matter_after_blank_lines_and_text_after_it(tmp_path: Path) -> None:
+    write_descriptor(tmp_path, "a.md", descriptor(), body="\n\nNotes.\n")
+    (tmp_path / "b.md").write_text("\n \n" + (tmp_path / "a.md").read_text().split("\n\n")[0])
+    result = load(tmp_path)
+    assert messages(result) == [
+        "in/a.md:18:1: warning: text after the front matter of a descriptor is ignored",
+        "in/b.md:3:1: warning: blank lines before the opening '---' of the front matter; read it anyway",
+        "in/b.md:6:1: warning: GET /api/0/things/{thing_id}/ is already documented by in/a.md;"
+        " this page is kept, but the operation in openapi.json and the client comes from that file",
+    ]
+    assert [d.title for d in result.descriptors] == ["Retrieve a Thing"] * 2
+
+
+def test_values_no_output_can_carry_are_errors(tmp_path: Path) -> None:
+    write_descriptor(tmp_path, "a.md", descriptor(description="x\x00y"))
+    write_descriptor(tmp_path, "b.md", descriptor().replace("Retrieve", "Retrieve\\ud83d"))
+    write_descriptor(
+        tmp_path, "c.md", descriptor(sidebar_order=int("9" * 4000)).replace("9" * 4000, "9" * 5000)
+    )
+    write_descriptor(tmp_path, "d.md", descriptor(title="Red \x1b[31m"))
+    assert messages(load(tmp_path)) == [
+        "in/a.md:14:1: error: field 'description' contains a NUL character (\\u0000)",
+        "in/b.md:6:1: error: field 'title' contains \\ud83d, half of a UTF-16 surrogate pair (not valid Unicode)",
+        "in/c.md:2:1: error: front matter is not valid JSON: a number has more than 4300 digits",
+        "in/d.md:6:1: error: title contains the control character U+001B",
+    ]
+
+
+def test_titles_are_one_line_and_messages_escape_descriptor_text(tmp_path: Path) -> None:
+    write_descriptor(
+        tmp_path, "a.md", descriptor(title="Retrieve\n  a\tThing", **{"\u202eevil": 1})
+    )
+    result = load(tmp_path)
+    assert messages(result) == [
+        "in/a.md:6:1: warning: title has line breaks or tabs; they are read as spaces",
+        "in/a.md:14:1: warning: unknown field '\\u202eevil' ignored",
+    ]
+    assert result.descriptors[0].title == "Retrieve a Thing"
+
+
+def test_json_syntax_messages_in_user_terms(tmp_path: Path) -> None:
+    write_descriptor(tmp_path, "a.md", '{"api_path": "/a/", "method": "GET", "title": "A",}')
+    write_descriptor(tmp_path, "b.md", "{'api_path': '/b/', 'method': 'GET', 'title': 'B'}")
+    write_descriptor(tmp_path, "c.md", '{"api_path": "/c/", "method": "GET", "title": "C}')
+    assert messages(load(tmp_path)) == [
+        "in/a.md:2:51: warning: front matter is not valid JSON (a trailing comma before '}'); read it as YAML",
+        "in/b.md:2:2: warning: front matter is not valid JSON (a single-quoted name (JSON needs double quotes)); read it as YAML",
+        "in/c.md:2:47: error: front matter is not valid JSON: a string is not closed (a '\"' is missing)",
+    ]

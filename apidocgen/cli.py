@@ -183,6 +183,11 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
         fingerprint = input_fingerprint(config, shipped_templates_dir())
         previous = read_manifest(config.output)
         if previous.get("inputs") == fingerprint and outputs_intact(config.output, previous):
+            # Nothing changed since the run that wrote the output: its warnings still hold.
+            remembered = previous.get("diagnostics")
+            if isinstance(remembered, list) and not args.quiet:
+                for line in remembered:
+                    print(str(line), file=sys.stderr)
             if not args.quiet:
                 print(
                     f"apidocgen: {config.output} is up to date; nothing to do"
@@ -244,6 +249,7 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
         units=result.units,
         unit_of=result.unit_of,
         fingerprint=fingerprint,
+        diagnostics=[d.format() for d in result.diagnostics],
     )
     if not args.quiet:
         _summary(

@@ -83,9 +83,15 @@ def config_from_mapping(
     return config, problems
 
 
+# Later stages walk JSON values recursively in places; a deeper limit would risk the stack.
+MAX_DEPTH_LIMIT = 256
+
+
 def check_config(config: Config, where: str) -> list[Diagnostic]:
     """Problems with values that every run needs to be right."""
     problems = []
+    if config.max_depth > MAX_DEPTH_LIMIT:
+        problems.append(error(where, 1, 1, f"max_depth must be at most {MAX_DEPTH_LIMIT}"))
     if not _IDENTIFIER.match(config.package):
         problems.append(
             error(where, 1, 1, f"package '{config.package}' is not a valid Python identifier")

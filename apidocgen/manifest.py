@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,15 @@ def _tree_digest(root: Path, suffixes: tuple[str, ...] | None) -> list[tuple[str
                 continue
             path = Path(dirpath) / name
             try:
-                data = path.read_bytes()
+                info = path.lstat()
+                if stat.S_ISLNK(info.st_mode):
+                    # Never read through a link: it may lead out of the input, to /dev/zero or
+                    # a FIFO. A target inside the input is hashed where it lies.
+                    data = b"symlink to " + os.fsencode(os.readlink(path))
+                elif not stat.S_ISREG(info.st_mode):
+                    data = b"not a regular file"  # a FIFO would block the read forever
+                else:
+                    data = path.read_bytes()
             except OSError as exc:
                 data = f"unreadable: {exc.strerror}".encode()
             out.append((path.relative_to(root).as_posix(), hashlib.sha256(data).hexdigest()))

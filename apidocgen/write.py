@@ -21,10 +21,10 @@ from pathlib import Path, PurePosixPath
 
 from apidocgen import __version__
 from apidocgen.manifest import MANIFEST, read_manifest
+from apidocgen.naming import is_reserved_file_name
 
-_RESERVED = frozenset(
-    {"con", "prn", "aux", "nul"} | {f"com{n}" for n in range(10)} | {f"lpt{n}" for n in range(10)}
-)
+# Characters Windows refuses in a file name (besides controls and `/`).
+_FORBIDDEN = frozenset('<>:"|?*\\')
 
 
 class UnsafePathError(ValueError):
@@ -46,16 +46,31 @@ class Changes:
 
 
 def check_relative_path(path: str) -> str:
-    """Return `path` if it is a safe relative posix path inside the output folder."""
-    if not path or "\x00" in path or "\\" in path or ":" in path:
+    """Return `path` if it is a safe relative posix path inside the output folder, portable
+    to Windows and macOS: no controls, no `<>:"|?*\\`, no empty, `.` or `..` segment, no device
+    name (`aux.py`), no segment ending in a dot or a space, none over 200 characters."""
+    if not path or not path.isprintable() or any(char in _FORBIDDEN for char in path):
         raise UnsafePathError(f"unsafe output path {path!r}")
-    pure = PurePosixPath(path)
-    if pure.is_absolute():
+    if PurePosixPath(path).is_absolute():
         raise UnsafePathError(f"absolute output path {path!r}")
-    for part in pure.parts:
-        if part in ("", ".", "..") or part.split(".")[0].lower() in _RESERVED or len(part) > 200:
+    for part in path.split("/"):  # not PurePosixPath.parts: it drops `.` and empty segments
+        if (
+            part in ("", ".", "..")
+            or part.endswith((".", " "))
+            or is_reserved_file_name(part)
+            or len(part) > 200
+        ):
             raise UnsafePathError(f"unsafe output path {path!r}")
     return path
+
+
+def check_distinct_paths(paths: Iterable[str]) -> None:
+    """Two outputs whose paths differ only in case are one file on Windows and macOS."""
+    seen: dict[str, str] = {}
+    for path in sorted(paths):
+        first = seen.setdefault(path.casefold(), path)
+        if first != path:
+            raise UnsafePathError(f"output paths {first!r} and {path!r} differ only in case")
 
 
 def digest(text: str) -> str:
@@ -71,6 +86,7 @@ def plan(output: Path, files: dict[str, str], reused: Iterable[str] = ()) -> Cha
     """Compare generated files with the output folder without touching it."""
     changes = Changes()
     kept = set(reused)
+    check_distinct_paths(files)
     for path in sorted(files):
         check_relative_path(path)
         try:
@@ -120,8 +136,11 @@ def manifest_text(
     unit_of: dict[str, str],
     fingerprint: str,
     output: Path,
+    diagnostics: Iterable[str] = (),
 ) -> str:
-    """The manifest for an output made of `files` plus the `reused` files already on disk."""
+    """The manifest for an output made of `files` plus the `reused` files already on disk.
+
+    It also keeps the run's diagnostics, so that a later up-to-date run can repeat them."""
     entries: dict[str, dict[str, str]] = {}
     previous = read_manifest(output).get("files") or {}
     for path in reused:
@@ -135,6 +154,7 @@ def manifest_text(
         "inputs": fingerprint,
         "units": units,
         "files": {p: entries[p] for p in sorted(entries)},
+        "diagnostics": list(diagnostics),
     }
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
@@ -147,11 +167,14 @@ def write_output(
     units: dict[str, str] | None = None,
     unit_of: dict[str, str] | None = None,
     fingerprint: str = "",
+    diagnostics: Iterable[str] = (),
 ) -> Changes:
     """Bring `output` to `files` plus the `reused` files, changing only what differs."""
     reused = sorted(set(reused))
     changes = plan(output, files, reused)
-    manifest = manifest_text(files, reused, units or {}, unit_of or {}, fingerprint, output)
+    manifest = manifest_text(
+        files, reused, units or {}, unit_of or {}, fingerprint, output, diagnostics
+    )
     to_write = changes.added + changes.changed
     manifest_path = output / MANIFEST
     try:

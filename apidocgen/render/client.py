@@ -31,7 +31,7 @@ import jinja2
 
 from apidocgen import __version__
 from apidocgen.config import Config
-from apidocgen.naming import words
+from apidocgen.naming import is_reserved_file_name, words
 from apidocgen.paths import template_values
 from apidocgen.render.models import (
     OperationTypes,
@@ -264,6 +264,7 @@ def build_groups(openapi: dict[str, Any], types: dict[str, OperationTypes]) -> l
             attribute in CLIENT_ATTRIBUTES
             or attribute in taken_attributes
             or attribute.startswith("_")
+            or is_reserved_file_name(attribute)  # the module `_resources/aux.py`: no Windows file
         ):
             attribute += "_"
         taken_attributes.add(attribute)

@@ -593,14 +593,25 @@ def _reference_definition(line: str, ctx: MarkdownContext, holds: _Placeholders)
     return f"{match.group(1)} {holds.put(safe)}"
 
 
+# CommonMark lets implementations bound parenthesis nesting in destinations (cmark: 32);
+# titles are short. Both bounds keep link scanning linear on hostile text.
+_MAX_DESTINATION_PARENS = 32
+_MAX_TITLE = 1000
+_PLAIN_DESTINATION = re.compile(r"[^\s()\\]*")
+
+
 def _inline_destination(text: str, start: int) -> tuple[str, int] | None:
     """The destination of an inline link starting after `](`, and the index after its `)`."""
     index = start
     length = len(text)
-    while index < length and text[index] in " \t\n":
+    while index < length and text[index] in " \t":
         index += 1
+    if index < length and text[index] == "\n":
+        index += 1
+        while index < length and text[index] in " \t":
+            index += 1
     if index < length and text[index] == "<":
-        end = text.find(">", index)
+        end = text.find(">", index, index + _MAX_TITLE)
         if end < 0 or "\n" in text[index:end]:
             return None
         destination = text[index + 1 : end]
@@ -609,33 +620,37 @@ def _inline_destination(text: str, start: int) -> tuple[str, int] | None:
         depth = 0
         begin = index
         while index < length:
+            plain = _PLAIN_DESTINATION.match(text, index)
+            index = plain.end() if plain else index
+            if index >= length:
+                break
             char = text[index]
             if char == "\\" and index + 1 < length:
                 index += 2
                 continue
-            if char in " \t\n":
-                break
             if char == "(":
                 depth += 1
-            elif char == ")":
-                if depth == 0:
-                    break
+                if depth > _MAX_DESTINATION_PARENS:
+                    return None
+            elif char == ")" and depth > 0:
                 depth -= 1
+            else:
+                break  # whitespace, or the `)` that closes the link
             index += 1
         destination = text[begin:index]
-    # Skip an optional title, up to the closing parenthesis.
-    depth = 0
-    while index < length:
-        char = text[index]
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            if depth == 0:
-                return destination, index + 1
-            depth -= 1
-        elif char == "\n" and re.match(r"\n[ \t]*\n", text[index:]):
-            return None
+    # An optional title in quotes or parentheses, then the closing parenthesis.
+    while index < length and text[index] in " \t\n":
         index += 1
+    if index < length and text[index] in "\"'(":
+        closer = ")" if text[index] == "(" else text[index]
+        end = text.find(closer, index + 1, index + 1 + _MAX_TITLE)
+        if end < 0 or re.search(r"\n[ \t]*\n", text[index:end]):
+            return None
+        index = end + 1
+        while index < length and text[index] in " \t\n":
+            index += 1
+    if index < length and text[index] == ")":
+        return destination, index + 1
     return None
 
 

@@ -324,6 +324,13 @@ def parse_body(
             )
         ]
     declared_json = content_type is not None and "json" in content_type.lower()
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media.startswith(("multipart/", "application/x-www-form-urlencoded", "text/")) or (
+        media.startswith(("image/", "audio/", "video/", "application/octet-stream"))
+    ):
+        # A declared non-JSON body (a form, a file) is what it says, even when the capture
+        # quoted it as a JSON string.
+        return Body(text, "text", None, line), []
     try:
         value = load_json(text)
     except RecursionError:  # pragma: no cover - depth is bounded above

@@ -128,6 +128,17 @@ def run(
     return result
 
 
+def collect_samples(config: Config) -> tuple[list[BodySample], list[Diagnostic]]:
+    """The example bodies inference learns from, as a run gathers them (load, http, spec's
+    selection), with the diagnostics; for benchmarks and tests of the inference stage."""
+    loaded = load_input(
+        config.input, max_descriptor_bytes=config.max_descriptor_bytes, max_depth=config.max_depth
+    )
+    diagnostics = list(loaded.diagnostics)
+    endpoints = _parse_examples(loaded, config, str(config.input), diagnostics)
+    return body_samples(endpoints, loaded.sections), diagnostics
+
+
 def _infer_and_render(
     config: Config,
     loaded: LoadResult,

@@ -26,61 +26,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from apidocgen.http import parse_request, parse_response  # noqa: E402
-from apidocgen.infer import BodySample, DocumentedField, InferenceResult, infer_schemas  # noqa: E402
-from apidocgen.load import load_input  # noqa: E402
+from apidocgen.config import Config  # noqa: E402
+from apidocgen.infer import BodySample, InferenceResult, infer_schemas  # noqa: E402
+from apidocgen.pipeline import collect_samples  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-MAX_BODY = 5 * 2**20
-MAX_DEPTH = 64
 
 
 def build_samples(corpus: Path) -> tuple[list[BodySample], dict[str, tuple[str, str, int]]]:
-    """Samples of a corpus, and for each response sample its (api_path, method, status)."""
-    # a corpus folder holds descriptors in `api-docs/` (and answer keys elsewhere)
+    """The samples a run infers from, and where each response sample belongs in a document."""
     folder = corpus / "api-docs" if (corpus / "api-docs").is_dir() else corpus
-    loaded = load_input(folder, max_descriptor_bytes=10**7, max_depth=MAX_DEPTH)
-    samples: list[BodySample] = []
-    where: dict[str, tuple[str, str, int]] = {}
-    for d in loaded.descriptors:
-        op = d.stem.replace("-", "_")
-        # stems repeat across sections (`get-get`), so the section makes keys unique
-        base = f"{d.section}/{op}" if d.section else op
-        context: dict[str, Any] = dict(
-            operation_id=op,
-            title=d.title,
-            api_path=d.api_path or "",
-            method=d.method,
-            section=d.section,
-        )
-        if d.example_response:
-            response, _ = parse_response(
-                d.example_response, max_body_bytes=MAX_BODY, max_depth=MAX_DEPTH
-            )
-            if response and response.status < 400 and response.body.is_structured:
-                key = f"{base}.response"
-                samples.append(
-                    BodySample(key=key, role="response", value=response.body.value, **context)
-                )
-                where[key] = (d.api_path or "", d.method.lower(), response.status)
-        if d.example_request:
-            request, _ = parse_request(
-                d.example_request, max_body_bytes=MAX_BODY, max_depth=MAX_DEPTH
-            )
-            if request and request.body.is_structured:
-                documented = tuple(
-                    DocumentedField(p.name, p.schema, p.description, p.required)
-                    for p in d.body_parameters
-                )
-                samples.append(
-                    BodySample(
-                        key=f"{base}.request",
-                        role="request",
-                        value=request.body.value,
-                        documented=documented,
-                        **context,
-                    )
-                )
+    samples, _ = collect_samples(Config(input=folder, output=Path("unused")))
+    where = {s.key: (s.api_path, s.method.lower(), 200) for s in samples if s.role == "response"}
     return samples, where
 
 

@@ -244,3 +244,14 @@ def test_nesting_depth_is_linear_on_unclosed_strings() -> None:
     assert nesting_depth('"\\' * 50_000 + "[[") == 0  # an unclosed string runs to the line end
     assert nesting_depth('"\\' * 50_000 + "\n[[") == 2
     assert nesting_depth("['[[[', {'a': '{'}]") == 2
+
+
+def test_declared_form_body_is_text_even_when_quoted_as_json() -> None:
+    text = (
+        "POST /files/ HTTP/1.1\nContent-Type: multipart/form-data; boundary=b\n\n"
+        '"--b\\r\\nContent-Disposition: form-data; name=\\"name\\"\\r\\n\\r\\nx\\r\\n--b--"'
+    )
+    request, problems = parse_request(text, **LIMITS)
+    assert problems == []
+    assert request is not None and request.body.kind == "text"
+    assert request.body.text.startswith('"--b')

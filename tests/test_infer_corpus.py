@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -12,76 +11,21 @@ from typing import Any
 import jsonschema
 import pytest
 
-from apidocgen.http import parse_request, parse_response
-from apidocgen.infer import BodySample, DocumentedField, InferenceResult, infer_schemas
-from apidocgen.load import load_input
+from apidocgen.config import Config
+from apidocgen.infer import BodySample, InferenceResult, infer_schemas
+from apidocgen.pipeline import collect_samples
+from tests.conftest import corpus_dir
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 REF = "#/components/schemas/"
-MAX_BODY = 5 * 2**20
-MAX_DEPTH = 64
-
-
-def corpus(name: str) -> Path:
-    """A corpus folder; skips when absent, fails instead when APIDOCGEN_CORPUS_REQUIRED=1."""
-    path = CORPUS / name
-    if not path.is_dir():
-        message = f"corpus {path} is not present (it sits beside the repository)"
-        if os.environ.get("APIDOCGEN_CORPUS_REQUIRED") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @cache
 def _samples(name: str) -> tuple[BodySample, ...]:
-    folder = corpus(name)
+    folder = corpus_dir(name)
     if (folder / "api-docs").is_dir():
         folder = folder / "api-docs"  # github-dev keeps its answer key beside the descriptors
-    loaded = load_input(folder, max_descriptor_bytes=10**7, max_depth=MAX_DEPTH)
-    samples: list[BodySample] = []
-    for d in loaded.descriptors:
-        op = d.stem.replace("-", "_")
-        base = f"{d.section}/{op}"
-        context: dict[str, Any] = dict(
-            operation_id=op,
-            title=d.title,
-            api_path=d.api_path or "",
-            method=d.method,
-            section=d.section,
-        )
-        if d.example_response:
-            response, _ = parse_response(
-                d.example_response, max_body_bytes=MAX_BODY, max_depth=MAX_DEPTH
-            )
-            if response and response.status < 400 and response.body.is_structured:
-                samples.append(
-                    BodySample(
-                        key=f"{base}.response",
-                        role="response",
-                        value=response.body.value,
-                        **context,
-                    )
-                )
-        if d.example_request:
-            request, _ = parse_request(
-                d.example_request, max_body_bytes=MAX_BODY, max_depth=MAX_DEPTH
-            )
-            if request and request.body.is_structured:
-                documented = tuple(
-                    DocumentedField(p.name, p.schema, p.description, p.required)
-                    for p in d.body_parameters
-                )
-                samples.append(
-                    BodySample(
-                        key=f"{base}.request",
-                        role="request",
-                        value=request.body.value,
-                        documented=documented,
-                        **context,
-                    )
-                )
-    assert samples, f"no example bodies found in {folder}"
+    samples, diagnostics = collect_samples(Config(input=folder, output=Path("unused")))
+    assert [d for d in diagnostics if d.severity == "error"] == []
     return tuple(samples)
 
 

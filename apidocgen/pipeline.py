@@ -330,9 +330,11 @@ def _render(
     for unit in units:
         result.units[unit.name] = unit.key
         if old_units.get(unit.name) == unit.key and (unit.name != "docs" or pages_intact):
-            # Endpoint pages are units of their own ("page:<operationId>") under "docs".
+            # Endpoint pages and the models page are units of their own under "docs".
             names = {unit.name} | (
-                {u for u in old_members if u.startswith("page:")} if unit.name == "docs" else set()
+                {u for u in old_members if u.startswith("page:") or u == "models-page"}
+                if unit.name == "docs"
+                else set()
             )
             for name in sorted(names):
                 if name != unit.name:
@@ -379,7 +381,7 @@ def _render_docs(
     pages; its key covers exactly those (the site's skeleton: every page's path, section
     and model name), so editing one description renders one endpoint page.
     """
-    from apidocgen.render.docs import render_docs_except
+    from apidocgen.render.docs import MODELS_PAGE_KEY, render_docs_except
 
     operations = _all_operations(openapi)
     components = openapi.get("components", {}).get("schemas", {})
@@ -412,7 +414,38 @@ def _render_docs(
         for operation_id, key in keys.items()
         if old_units.get(f"page:{operation_id}") == key and old_members.get(f"page:{operation_id}")
     )
-    files, page_of = render_docs_except(openapi, loaded.pages, loaded.sections, env, config, skip)
+    # The models page lists every component and the endpoints that use each: not their prose.
+    models_key = stable_hash(
+        [
+            "models page",
+            settings,
+            skeleton,
+            components,
+            [
+                [
+                    op.get("operationId"),
+                    op.get("summary"),
+                    op.get(X_PAGE),
+                    op.get("x-apidocgen-method"),
+                ]
+                for op in operations
+            ],
+        ]
+    )
+    skip_models = old_units.get("models-page") == models_key and bool(
+        old_members.get("models-page")
+    )
+    files, page_of = render_docs_except(
+        openapi, loaded.pages, loaded.sections, env, config, skip, skip_models
+    )
+    if MODELS_PAGE_KEY in page_of:
+        result.units["models-page"] = models_key
+        if skip_models:
+            for path in old_members["models-page"]:
+                result.reused.add(path)
+                result.unit_of[path] = "models-page"
+        else:
+            result.unit_of[page_of[MODELS_PAGE_KEY]] = "models-page"
     for operation_id, key in keys.items():
         unit = f"page:{operation_id}"
         result.units[unit] = key
@@ -429,10 +462,11 @@ X_PAGE = "x-apidocgen-page"
 
 
 def _all_operations(openapi: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every operation, each with the method and path it sits under (as the docs show them)."""
     operations = [
-        op
-        for item in (openapi.get("paths") or {}).values()
-        for op in item.values()
+        dict(op, **{"x-apidocgen-method": method.upper(), "x-apidocgen-path": path})
+        for path, item in (openapi.get("paths") or {}).items()
+        for method, op in item.items()
         if isinstance(op, dict)
     ]
     operations.extend(

@@ -117,3 +117,33 @@ def test_hand_edited_output_is_restored(project: tuple[Path, Path]) -> None:
     page.write_text("edited by hand\n")
     regenerate(source, out)
     assert page.read_text() == original
+
+
+def test_path_edit_rerenders_that_page_with_the_new_path(project: tuple[Path, Path]) -> None:
+    source, out = project
+    descriptor = source / "teams" / "delete-team-details.md"
+    text = descriptor.read_text()
+    descriptor.write_text(
+        text.replace(
+            '"/api/0/teams/{organization_slug}/{team_slug}/"',
+            '"/api/1/teams/{organization_slug}/{team_slug}/"',
+        )
+    )
+    regenerate(source, out)
+    page = (out / "teams" / "delete-team-details.md").read_text()
+    assert "/api/1/teams/" in page
+
+
+def test_reused_pages_equal_a_fresh_run(project: tuple[Path, Path], tmp_path: Path) -> None:
+    source, out = project
+    descriptor = source / "teams" / "put-team-details.md"
+    descriptor.write_text(descriptor.read_text().replace("Changes the name", "Renames"))
+    regenerate(source, out)
+    fresh = tmp_path / "fresh"
+    proc = run_cli("--input", str(source), "--output", str(fresh), "--package", "sentry_api")
+    assert proc.returncode == 0, proc.stderr
+    files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    for rel in files:
+        if rel.name != ".apidocgen-manifest.json":
+            assert (fresh / rel).read_bytes() == (out / rel).read_bytes(), rel

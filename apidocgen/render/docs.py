@@ -82,6 +82,9 @@ def render_docs(
     return files
 
 
+MODELS_PAGE_KEY = "<models page>"  # never an operation id: those are identifiers
+
+
 def render_docs_except(
     openapi: JsonDict,
     pages: Sequence[Page],
@@ -89,10 +92,12 @@ def render_docs_except(
     env: jinja2.Environment,
     config: Config | None,
     skip_operations: frozenset[str],
+    skip_models_page: bool = False,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """`render_docs`, leaving out the endpoint pages of `skip_operations` (operation ids
-    whose page is known to be unchanged), and telling where each endpoint page goes
-    (operation id -> path), for incremental runs."""
+    whose page is known to be unchanged) and, with `skip_models_page`, the models page; and
+    telling where each endpoint page goes (operation id -> path; the models page under
+    `MODELS_PAGE_KEY`), for incremental runs."""
     site = _Site.plan(openapi, pages, sections, config or Config())
     _register_filters(env)
     files: dict[str, str] = {}
@@ -119,9 +124,11 @@ def render_docs_except(
         files[out] = page_template.render(page=site.page_view(page_record, out), **common)
     files["index.md"] = env.get_template("docs/home.md.j2").render(home=site.home_view(), **common)
     if site.models_page:
-        files[site.models_page] = env.get_template("docs/models.md.j2").render(
-            models=site.models_view(), **common
-        )
+        page_of_operation[MODELS_PAGE_KEY] = site.models_page
+        if not skip_models_page:
+            files[site.models_page] = env.get_template("docs/models.md.j2").render(
+                models=site.models_view(), **common
+            )
     files[STYLESHEET] = env.get_template("docs/apidocgen.css.j2").render(**common)
     files[NAV_FILE] = (
         json.dumps(
@@ -1145,6 +1152,8 @@ class _Site:
     models_page: str | None
     root_intro: str
     root_title: str
+    # Operations by section folder, sorted; filled on first use.
+    _members: dict[str, list[JsonDict]] | None = None
 
     @classmethod
     def plan(
@@ -1268,8 +1277,12 @@ class _Site:
 
     def members(self, folder: str) -> list[JsonDict]:
         """Operations of a section, in sidebar order then title."""
-        ops = [op for op in self.operations if self._folder_of(op) == folder]
-        return sorted(ops, key=_order)
+        if self._members is None:
+            grouped: dict[str, list[JsonDict]] = {}
+            for op in self.operations:
+                grouped.setdefault(self._folder_of(op), []).append(op)
+            self._members = {key: sorted(ops, key=_order) for key, ops in grouped.items()}
+        return list(self._members.get(folder, []))
 
     def _folder_of(self, op: JsonDict) -> str:
         source = op.get(X + "source")

@@ -108,6 +108,16 @@ def outputs_intact(output: Path, manifest: dict[str, Any]) -> bool:
     return True
 
 
+def parent_unit(unit: str) -> str | None:
+    """The render unit a smaller one belongs to: endpoint pages and the models page belong to
+    the docs, section modules to the client (the larger unit is reused only whole)."""
+    if unit.startswith("page:") or unit == "models-page":
+        return "docs"
+    if unit.startswith("client:"):
+        return "client"
+    return None
+
+
 def reusable_manifest(output: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """The manifest less every render unit that is no longer intact on disk.
 
@@ -127,7 +137,11 @@ def reusable_manifest(output: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         except OSError:
             data = None
         if data is None or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-            broken.add(str(entry.get("unit")))
+            unit = str(entry.get("unit"))
+            broken.add(unit)
+            parent = parent_unit(unit)
+            if parent is not None:
+                broken.add(parent)
     return dict(
         manifest,
         units={name: key for name, key in units.items() if name not in broken},

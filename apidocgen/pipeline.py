@@ -25,7 +25,7 @@ from apidocgen.diagnostics import Diagnostic, error, has_errors, warning
 from apidocgen.http import parse_examples
 from apidocgen.infer import BodySample, InferenceResult, infer_schemas
 from apidocgen.load import LoadResult, load_input
-from apidocgen.manifest import stable_hash
+from apidocgen.manifest import parent_unit, stable_hash
 from apidocgen.spec import Endpoint, assign_operation_ids, body_samples, build_openapi
 
 ProgressCallback = Callable[[str], None]
@@ -273,7 +273,6 @@ def _render(
     result: RunResult,
     worker: _ModelsWorker | None = None,
 ) -> None:
-    from apidocgen.render.client import render_client
     from apidocgen.render.templates import template_environment
 
     env = template_environment(config.templates)
@@ -317,25 +316,18 @@ def _render(
         _Unit(
             "client",
             stable_hash(["client", settings, _without_docs_only(openapi), model_input]),
-            lambda: render_client(openapi, config, env),
+            lambda: _render_client(openapi, config, env, old_units, old_members, result),
         ),
     ]
     result.units["openapi"] = stable_hash(["openapi", openapi])
     result.unit_of["openapi.json"] = "openapi"
     todo = []
-    # A hand-edited endpoint page dropped its unit from the previous manifest.
-    pages_intact = all(
-        f"page:{op.get('operationId')}" in old_units for op in _all_operations(openapi)
-    )
     for unit in units:
         result.units[unit.name] = unit.key
-        if old_units.get(unit.name) == unit.key and (unit.name != "docs" or pages_intact):
-            # Endpoint pages and the models page are units of their own under "docs".
-            names = {unit.name} | (
-                {u for u in old_members if u.startswith("page:") or u == "models-page"}
-                if unit.name == "docs"
-                else set()
-            )
+        if old_units.get(unit.name) == unit.key:
+            # Endpoint pages, the models page and the client's section modules are units of
+            # their own inside "docs" and "client" (see manifest.parent_unit).
+            names = {unit.name} | {u for u in old_members if parent_unit(u) == unit.name}
             for name in sorted(names):
                 if name != unit.name:
                     result.units[name] = old_units[name]
@@ -363,6 +355,32 @@ def _render(
         rendered = models_future.result()
         result.files.update(rendered)
         result.unit_of.update(dict.fromkeys(rendered, "models"))
+
+
+def _render_client(
+    openapi: dict[str, Any],
+    config: Config,
+    env: Any,
+    old_units: dict[str, Any],
+    old_members: dict[str, list[str]],
+    result: RunResult,
+) -> dict[str, str]:
+    """The client package, rendering only the section modules whose inputs changed."""
+    from apidocgen.render.client import render_client_except
+
+    def unchanged(path: str, key: str) -> bool:
+        return old_units.get(f"client:{path}") == key and path in old_members.get(
+            f"client:{path}", []
+        )
+
+    files, keys = render_client_except(openapi, config, env, unchanged)
+    for path, key in keys.items():
+        unit = f"client:{path}"
+        result.units[unit] = key
+        result.unit_of[path] = unit
+        if path not in files:
+            result.reused.add(path)
+    return files
 
 
 def _render_docs(

@@ -147,3 +147,13 @@ def test_reused_pages_equal_a_fresh_run(project: tuple[Path, Path], tmp_path: Pa
     for rel in files:
         if rel.name != ".apidocgen-manifest.json":
             assert (fresh / rel).read_bytes() == (out / rel).read_bytes(), rel
+
+
+def test_hand_edited_client_module_is_restored(project: tuple[Path, Path]) -> None:
+    source, out = project
+    module = out / "python" / "sentry_api" / "_resources" / "teams.py"
+    original = module.read_text()
+    module.write_text("# edited by hand\n")
+    regenerate(source, out)
+    assert module.read_text() == original
+    assert (out / "python" / "sentry_api" / "_resources" / "events.py").is_file()

@@ -20,17 +20,19 @@ Design, as the generated package presents it:
 
 from __future__ import annotations
 
+import hashlib
 import html
 import keyword
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 import jinja2
 
 from apidocgen import __version__
 from apidocgen.config import Config
+from apidocgen.manifest import stable_hash
 from apidocgen.naming import is_reserved_file_name, words
 from apidocgen.paths import template_values
 from apidocgen.render.models import (
@@ -177,6 +179,19 @@ def render_client(
     openapi: dict[str, Any], config: Config, env: jinja2.Environment
 ) -> dict[str, str]:
     """Every file of the installable package under `python/`, keyed by output-relative path."""
+    files, _ = render_client_except(openapi, config, env, lambda path, key: False)
+    return files
+
+
+def render_client_except(
+    openapi: dict[str, Any],
+    config: Config,
+    env: jinja2.Environment,
+    unchanged: Callable[[str, str], bool],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """`render_client` for incremental runs: each section module gets a key (a digest of all
+    it is rendered from); modules for which `unchanged(path, key)` holds are left out.
+    Returns the files and the key of every section module."""
     register_filters(env)
     plan = plan_models(openapi)
     groups = build_groups(openapi, plan.operations)
@@ -213,8 +228,14 @@ def render_client(
     ):
         files[target] = env.get_template(template).render(context)
     group_template = env.get_template("client/package/_resources/group.py.j2")
+    keys: dict[str, str] = {}
     for group in groups:
-        files[f"{root}/_resources/{group.module}.py"] = group_template.render(context, group=group)
+        path = f"{root}/_resources/{group.module}.py"
+        keys[path] = stable_hash(
+            ["client group", asdict(group), header, package, _template_digest(env)]
+        )
+        if not unchanged(path, keys[path]):
+            files[path] = group_template.render(context, group=group)
     example_path = "example.py"
     files[example_path] = env.get_template("client/example.py.j2").render(context)
     files = format_python_files(files, package)
@@ -222,7 +243,14 @@ def render_client(
     files[f"{root}/py.typed"] = env.get_template("client/package/py.typed.j2").render(context)
     files["python/pyproject.toml"] = env.get_template("client/pyproject.toml.j2").render(context)
     files["python/README.md"] = env.get_template("client/README.md.j2").render(context)
-    return files
+    return files, keys
+
+
+def _template_digest(env: jinja2.Environment) -> str:
+    """The source of the section-module template (a user may override it)."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, "client/package/_resources/group.py.j2")
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
 def _generator_header() -> str:

@@ -493,8 +493,14 @@ def _all_operations(openapi: dict[str, Any]) -> list[dict[str, Any]]:
     return operations
 
 
+_EXAMPLE_KEYS = frozenset({"example", "examples", "x-apidocgen-examples"})
+
+
 def _referenced(value: Any, components: dict[str, Any]) -> set[str]:
-    """Names of the components that `value` references, directly or through others."""
+    """Names of the components that `value` references, directly or through others.
+
+    Examples are data, never schemas: they are not searched (they are the bulk of an
+    operation)."""
     found: set[str] = set()
     stack = [value]
     while stack:
@@ -506,7 +512,7 @@ def _referenced(value: Any, components: dict[str, Any]) -> set[str]:
                 if name not in found and name in components:
                     found.add(name)
                     stack.append(components[name])
-            stack.extend(v for k, v in item.items() if k != "$ref")
+            stack.extend(v for k, v in item.items() if k != "$ref" and k not in _EXAMPLE_KEYS)
         elif isinstance(item, list):
             stack.extend(item)
     return found

@@ -25,7 +25,7 @@ import html
 import keyword
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import jinja2
@@ -232,7 +232,7 @@ def render_client_except(
     for group in groups:
         path = f"{root}/_resources/{group.module}.py"
         keys[path] = stable_hash(
-            ["client group", asdict(group), header, package, _template_digest(env)]
+            ["client group", repr(group), header, package, _template_digest(env)]
         )
         if not unchanged(path, keys[path]):
             files[path] = group_template.render(context, group=group)

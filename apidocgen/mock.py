@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from apidocgen.config import Config
-from apidocgen.http import parse_response
+from apidocgen.http import parse_link_header, parse_response
 
 X = "x-apidocgen-"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -144,6 +144,31 @@ def rewrite_link_header(value: str, base_url: str) -> str:
     return re.sub(r"<([^<>]*)>", rewrite, value)
 
 
+def last_page_links(value: str, request_target: str) -> str:
+    """The `Link` header for a request that followed the example's own `rel="next"` link.
+
+    The mock has one example per operation: it serves it as the first page and, to whoever
+    follows its next link, as the last page (the next link dropped), so that a client's
+    pagination ends instead of looping.
+    """
+    links = parse_link_header(value)
+    following = any(
+        "next" in link.rel.split() and _target(link.url) == request_target for link in links
+    )
+    if not following:
+        return value
+    kept = [link for link in links if "next" not in link.rel.split()]
+    return ", ".join(
+        "; ".join([f"<{link.url}>", f'rel="{link.rel}"', *(f'{k}="{v}"' for k, v in link.params)])
+        for link in kept
+    )
+
+
+def _target(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 class ReplayServer:
     """A threaded HTTP server replaying an OpenAPI document's examples.
 
@@ -247,7 +272,9 @@ def _handler_class(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             self.send_response(reply.status)
             for name, value in reply.headers:
                 if name.lower() == "link":
-                    value = rewrite_link_header(value, server.url)
+                    value = last_page_links(rewrite_link_header(value, server.url), self.path)
+                    if not value:
+                        continue
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(reply.body)))
             self.end_headers()

@@ -88,6 +88,15 @@ def test_link_urls_point_at_the_mock(server: ReplayServer) -> None:
     )
 
 
+def test_following_the_next_link_reaches_a_last_page(server: ReplayServer) -> None:
+    first = httpx.get(server.url + "/items/")
+    assert 'rel="next"' in first.headers["link"] or "rel=next" in first.headers["link"]
+    second = httpx.get(server.url + "/items/?cursor=2")
+    assert second.json() == first.json()
+    assert "next" not in second.headers.get("link", "")
+    assert "cursor=0" in second.headers.get("link", "")  # the other links stay
+
+
 def test_each_parameter_matches_exactly_one_encoded_segment(server: ReplayServer) -> None:
     assert httpx.get(server.url + "/items/a%2Fb/").json() == {"id": 2}
     assert httpx.get(server.url + "/items/7/latest/").json() == {"latest": True}  # literal wins

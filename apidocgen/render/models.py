@@ -185,24 +185,7 @@ def format_python(source: str, package: str, *, filename: str = "module.py") -> 
     `ruff format --check` run there agree with what was generated. Without a ruff executable
     the source is returned as it is (valid Python, only not ruff-formatted).
     """
-    ruff = ruff_executable()
-    if ruff is None:
-        return source
-    common = [
-        "--isolated",
-        "--quiet",
-        "--target-version",
-        "py310",
-        "--line-length",
-        str(LINE_LENGTH),
-        "--stdin-filename",
-        filename,
-    ]
-    first_party = f"lint.isort.known-first-party = [{json.dumps(package)}]"
-    fixed = _run_ruff(
-        [ruff, "check", "--fix", "--exit-zero", "--config", first_party, *common, "-"], source
-    )
-    return _run_ruff([ruff, "format", *common, "-"], fixed)
+    return format_python_files({filename: source}, package)[filename]
 
 
 def format_python_files(files: dict[str, str], package: str) -> dict[str, str]:
@@ -250,15 +233,6 @@ def ruff_executable() -> str | None:
         return str(find_ruff_bin())
     except FileNotFoundError:
         return shutil.which("ruff")
-
-
-def _run_ruff(command: list[str], source: str) -> str:
-    done = subprocess.run(
-        command, input=source, capture_output=True, text=True, encoding="utf-8", check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"ruff failed on generated code: {done.stderr.strip()[:2000]}")
-    return done.stdout
 
 
 def plan_models(openapi: dict[str, Any]) -> ModelPlan:

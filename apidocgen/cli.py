@@ -53,10 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
         _add_common(command)
         if name == "generate":
             command.add_argument("--check", action="store_true", help="same as the check command")
-        if name in ("generate", "check"):
-            command.add_argument(
-                "--diff", action="store_true", default=True, help=argparse.SUPPRESS
-            )
         if name == "mock":
             command.add_argument(
                 "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"

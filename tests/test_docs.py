@@ -661,3 +661,29 @@ def test_large_sections_are_grouped_by_resource() -> None:
     assert groups["runners_3"] == ("runners", "Runners")
     assert len({g for g in groups.values()}) == 3
     assert resource_groups(ops[:20]) == {}
+
+
+def test_python_sample_uses_the_clients_argument_names(tmp_path: Path) -> None:
+    """A query parameter named like a path parameter is `id_query` in the client: the
+    sample must call it that too."""
+    descriptor = {
+        "api_path": "/things/{id}/",
+        "method": "GET",
+        "title": "Retrieve a Thing",
+        "path_parameters": [{"name": "id", "type": "string", "description": "the thing."}],
+        "query_parameters": [
+            {"name": "id", "type": "string", "description": "(required) a filter."},
+            {"name": "userId", "type": "int", "description": "(required) the user."},
+        ],
+        "example_request": "GET /things/7/?id=3&userId=5 HTTP/1.1\nHost: api.test",
+        "example_response": 'HTTP/1.1 200 OK\nContent-Type: application/json\n\n{"a": 1}',
+    }
+    source = tmp_path / "in" / "things"
+    source.mkdir(parents=True)
+    (source / "get-thing.md").write_text("---\n" + json.dumps(descriptor) + "\n---\n")
+    result = run(Config(input=tmp_path / "in", output=tmp_path / "out", package="things_api"))
+    assert not result.failed
+    page = result.files["things/get-thing.md"]
+    assert 'client.things.retrieve_thing(id="7", id_query="3", user_id=5)' in page
+    module = result.files["python/things_api/_resources/things.py"]
+    assert "id_query: str" in module and "user_id: int" in module

@@ -371,6 +371,12 @@ def _operation(operation: dict[str, Any], name: str, types: OperationTypes | Non
     )
 
 
+def python_parameter_names(operation: dict[str, Any], path: str) -> dict[tuple[str, str], str]:
+    """The client's Python name of each path and query parameter, by (location, wire name):
+    what the docs' code samples must call the arguments."""
+    return {(a.location, a.wire): a.name for a in _parameter_arguments(operation, path)}
+
+
 def _parameter_arguments(operation: dict[str, Any], path: str) -> list[ArgumentView]:
     """Path parameters (every `{name}` of the path, documented or not), then query parameters.
 

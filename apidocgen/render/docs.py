@@ -44,6 +44,7 @@ from apidocgen.config import Config
 from apidocgen.load import Page, Section
 from apidocgen.naming import slug, snake_identifier
 from apidocgen.paths import template_values
+from apidocgen.render.client import python_parameter_names
 
 X = "x-apidocgen-"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -1863,12 +1864,14 @@ class _EndpointView:
         arguments: list[str] = []
         path_values = self._path_values()
         query_values = dict(self._query_values())
+        template = self.op.get(X + "path")
+        names = python_parameter_names(self.op, template) if isinstance(template, str) else {}
         for param in self.op.get("parameters") or []:
             if not isinstance(param, dict):
                 continue
             name = str(param.get("name", ""))
-            python_name = str(
-                param.get(X + "python-name") or snake_identifier(name, fallback="param")
+            python_name = names.get((str(param.get("in")), name)) or snake_identifier(
+                name, fallback="param"
             )
             schema, _ = self.site.schemas.resolve(param.get("schema") or {})
             if param.get("in") == "path":

@@ -776,9 +776,14 @@ def _first_heading(text: str) -> str | None:
 @cache
 def descriptor_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) that every descriptor's front matter must satisfy."""
-    text = resources.files("apidocgen").joinpath("descriptor.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    schema: dict[str, Any] = json.loads(descriptor_schema_text())
     return schema
+
+
+@cache
+def descriptor_schema_text() -> str:
+    """The descriptor schema as shipped (the site publishes it beside openapi.json)."""
+    return resources.files("apidocgen").joinpath("descriptor.schema.json").read_text("utf-8")
 
 
 @cache

@@ -24,11 +24,13 @@ from apidocgen.config import Config
 from apidocgen.diagnostics import Diagnostic, error, has_errors, warning
 from apidocgen.http import parse_examples
 from apidocgen.infer import BodySample, InferenceResult, infer_schemas
-from apidocgen.load import LoadResult, load_input
+from apidocgen.load import LoadResult, descriptor_schema_text, load_input
 from apidocgen.manifest import parent_unit, stable_hash
 from apidocgen.spec import Endpoint, assign_operation_ids, body_samples, build_openapi
 
 ProgressCallback = Callable[[str], None]
+# The descriptor format, published in the output (and so in the site) beside openapi.json.
+DESCRIPTOR_SCHEMA_FILE = "descriptor.schema.json"
 # Below this many components, a second process costs more than it saves.
 _PARALLEL_MODELS_THRESHOLD = 40
 # From this many endpoints on, the second process is started before inference.
@@ -178,6 +180,7 @@ def _infer_and_render(
     )
     result.openapi = openapi
     result.files["openapi.json"] = dump_openapi(openapi)
+    result.files[DESCRIPTOR_SCHEMA_FILE] = descriptor_schema_text()
     result.counts["models"] = len(openapi["components"]["schemas"])
     lap("spec")
     progress("render")
@@ -321,6 +324,7 @@ def _render(
     ]
     result.units["openapi"] = stable_hash(["openapi", openapi])
     result.unit_of["openapi.json"] = "openapi"
+    result.unit_of[DESCRIPTOR_SCHEMA_FILE] = "openapi"
     todo = []
     for unit in units:
         result.units[unit.name] = unit.key

@@ -58,7 +58,7 @@ def test_noop_rerun_renders_and_writes_nothing(project: tuple[Path, Path]) -> No
     config = replace(config, input=source, output=out, package="sentry_api")
     result = run(config, previous=read_manifest(out))
     assert result.rendered_units == []
-    assert result.files.keys() == {"openapi.json"}
+    assert result.files.keys() == {"openapi.json", "descriptor.schema.json"}
 
 
 def test_prose_edit_rewrites_only_that_page(project: tuple[Path, Path]) -> None:

@@ -51,6 +51,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 NAV_FILE = ".apidocgen-nav.json"
 STYLESHEET = "stylesheets/apidocgen.css"
 OPENAPI_FILE = "openapi.json"
+DESCRIPTOR_SCHEMA_FILE = "descriptor.schema.json"  # written by the pipeline beside openapi.json
 # Folders of the output that are not documentation (the generated Python package).
 NON_DOC_FOLDERS = ("python",)
 LAST = 10**9
@@ -1161,7 +1162,7 @@ class _Site:
         cls, openapi: JsonDict, pages: Sequence[Page], sections: Sequence[Section], config: Config
     ) -> _Site:
         """Decide every page's path (unique, never inside the client package's folder)."""
-        taken: set[str] = {"index.md", OPENAPI_FILE, STYLESHEET, NAV_FILE}
+        taken: set[str] = {"index.md", OPENAPI_FILE, DESCRIPTOR_SCHEMA_FILE, STYLESHEET, NAV_FILE}
 
         def claim(path: str) -> str:
             path = _avoid_non_doc_folders(path)
@@ -1389,6 +1390,7 @@ class _Site:
                 for p in sorted(self.root_pages, key=self._page_order)
             ],
             "openapi": OPENAPI_FILE,
+            "descriptor_schema": DESCRIPTOR_SCHEMA_FILE,
             "models": self.models_page,
             "operations": len(self.operations),
             "package": self.config.package,

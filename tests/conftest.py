@@ -50,6 +50,21 @@ def run_cli(
     )
 
 
+def run_python(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run this interpreter with ARGS in a subprocess (extra environment on top of ours)."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=dict(os.environ, **(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def write_descriptor(folder: Path, name: str, front: str, body: str = "") -> Path:
     """Write a descriptor file with the given front-matter text."""
     path = folder / name

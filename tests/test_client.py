@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
-import os
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -29,7 +27,7 @@ from apidocgen.pipeline import run
 from apidocgen.render.client import build_groups
 from apidocgen.render.models import plan_models
 from apidocgen.write import write_output
-from tests.conftest import corpus_dir, write_descriptor
+from tests.conftest import corpus_dir, run_python, write_descriptor
 
 TOKEN = "tok-s3cr3t-value"
 PACKAGE = "scenario_widgets_api"
@@ -765,24 +763,9 @@ asyncio.run(amain())
 def test_user_code_type_checks_against_the_package(api: Any, tmp_path: Path) -> None:
     (tmp_path / "use.py").write_text(USER_CODE, encoding="utf-8")
     python_dir = Path(api.__file__).resolve().parents[1]
-    env = dict(os.environ, MYPYPATH=str(python_dir))
-    checked = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "use.py",
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    env = {"MYPYPATH": str(python_dir)}
+    mypy = ("-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"))
+    checked = run_python(*mypy, "use.py", cwd=tmp_path, env=env)
     assert checked.returncode == 0, checked.stdout[-4000:]
     wrong = tmp_path / "wrong.py"
     wrong.write_text(
@@ -791,21 +774,5 @@ def test_user_code_type_checks_against_the_package(api: Any, tmp_path: Path) -> 
         "Client().widgets.list_widgets('red')\n",
         encoding="utf-8",
     )
-    rejected = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "wrong.py",
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    rejected = run_python(*mypy, "wrong.py", cwd=tmp_path, env=env)
     assert rejected.returncode == 1 and rejected.stdout.count("error:") == 2, rejected.stdout

@@ -22,7 +22,7 @@ from apidocgen import __version__
 from apidocgen.config import Config
 from apidocgen.pipeline import run
 from apidocgen.write import write_output
-from tests.conftest import ROOT, corpus_dir, write_descriptor
+from tests.conftest import ROOT, corpus_dir, run_python, write_descriptor
 
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
 CORPORA = {
@@ -133,15 +133,12 @@ def test_every_module_imports_and_exports_resolve(
     generated: tuple[str, Path], tmp_path: Path
 ) -> None:
     package, folder = generated
-    env = dict(os.environ, PYTHONPATH=str(folder), PYTHONWARNINGS="error")
-    done = subprocess.run(
-        [sys.executable, "-c", IMPORT_EVERYTHING, package],
+    done = run_python(
+        "-c",
+        IMPORT_EVERYTHING,
+        package,
         cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+        env={"PYTHONPATH": str(folder), "PYTHONWARNINGS": "error"},
     )
     assert done.returncode == 0, done.stderr[-4000:]
     report = json.loads(done.stdout)
@@ -355,16 +352,7 @@ def test_hostile_descriptors_produce_inert_valid_code(tmp_path: Path) -> None:
     folder = generate(tmp_path / "in", tmp_path / "out", "hostile_api")
     cwd = tmp_path / "cwd"
     cwd.mkdir()
-    env = dict(os.environ, PYTHONPATH=str(folder))
-    done = subprocess.run(
-        [sys.executable, "-c", CANARY_IMPORT, "hostile_api"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_python("-c", CANARY_IMPORT, "hostile_api", cwd=cwd, env={"PYTHONPATH": str(folder)})
     assert done.returncode == 0, done.stderr[-4000:]
     assert done.stdout.strip().endswith("imported")
     assert not list(tmp_path.rglob("CANARY")) and not (ROOT / "CANARY").exists()

@@ -61,6 +61,12 @@ class RunResult:
     def failed(self) -> bool:
         return has_errors(self.diagnostics)
 
+    def reuse(self, unit: str, paths: list[str]) -> None:
+        """Keep `paths`, written by `unit` in the previous run, as they are on disk."""
+        for path in paths:
+            self.reused.add(path)
+            self.unit_of[path] = unit
+
 
 def _noop(stage: str) -> None:
     return None
@@ -335,9 +341,7 @@ def _render(
             for name in sorted(names):
                 if name != unit.name:
                     result.units[name] = old_units[name]
-                for path in old_members.get(name, []):
-                    result.reused.add(path)
-                    result.unit_of[path] = name
+                result.reuse(name, old_members.get(name, []))
         else:
             todo.append(unit)
     result.rendered_units.extend(unit.name for unit in todo)
@@ -381,9 +385,10 @@ def _render_client(
     for path, key in keys.items():
         unit = f"client:{path}"
         result.units[unit] = key
-        result.unit_of[path] = unit
-        if path not in files:
-            result.reused.add(path)
+        if path in files:
+            result.unit_of[path] = unit
+        else:
+            result.reuse(unit, [path])
     return files
 
 
@@ -463,18 +468,14 @@ def _render_docs(
     if MODELS_PAGE_KEY in page_of:
         result.units["models-page"] = models_key
         if skip_models:
-            for path in old_members["models-page"]:
-                result.reused.add(path)
-                result.unit_of[path] = "models-page"
+            result.reuse("models-page", old_members["models-page"])
         else:
             result.unit_of[page_of[MODELS_PAGE_KEY]] = "models-page"
     for operation_id, key in keys.items():
         unit = f"page:{operation_id}"
         result.units[unit] = key
         if operation_id in skip:
-            for path in old_members[unit]:
-                result.reused.add(path)
-                result.unit_of[path] = unit
+            result.reuse(unit, old_members[unit])
         elif operation_id in page_of:
             result.unit_of[page_of[operation_id]] = unit
     return files

@@ -16,6 +16,9 @@ plugins:
 * When the user's mkdocs.yml has no `nav:`, the generated navigation file becomes the nav.
   The user's file is never written to.
 * `on_files` leaves the generated Python package and the generator's bookkeeping out of the site.
+* It adds a Markdown extension (`apidocgen.generated_blocks`) that renders the generator's marked
+  code blocks and HTML tables directly, so a large API builds in a fraction of the time;
+  `on_page_markdown` tells it which page is being rendered (for the links of those tables).
 * `on_page_content` sanitizes each page's HTML with nh3 (defence in depth: the generated
   Markdown is already safe) and gives the page an HTML-safe `meta.title`, because mkdocs
   themes print titles unescaped, and Material's `<title>` even un-escapes them (`striptags`).
@@ -27,11 +30,13 @@ import html
 import json
 import logging
 import os
+import posixpath
 import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import markdown
 import nh3
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config as MkDocsBaseConfig
@@ -43,6 +48,13 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from apidocgen.config import Config, check_config, load_config
+from apidocgen.generated_blocks import (
+    CodeHighlighter,
+    GeneratedBlocksExtension,
+    TableConverter,
+    highlight_is_reproducible,
+    rows_are_page_independent,
+)
 from apidocgen.manifest import MANIFEST
 from apidocgen.render.docs import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET
 
@@ -96,6 +108,9 @@ class ApidocgenPluginConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]
     generate = c.Type(bool, default=True)  # run the generator before each build
     nav = c.Type(bool, default=True)  # use the generated navigation when mkdocs.yml has none
     sanitize = c.Type(bool, default=True)  # nh3 over each page's HTML
+    # Highlight the generator's code blocks in the plugin (the markup pymdownx.highlight makes,
+    # without its per-block cost); false leaves them to pymdownx.
+    fast_code_blocks = c.Type(bool, default=True)
 
 
 class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-untyped-call]
@@ -108,6 +123,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         self._cleaner: nh3.Cleaner | None = None
         self._held_content: dict[int, tuple[str, str]] = {}
         self._lighten_for_search = False
+        self._blocks: GeneratedBlocksExtension | None = None
 
     # ---- configuration -------------------------------------------------------------------
 
@@ -147,6 +163,15 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         if self.config.sanitize:
             self._cleaner = page_cleaner()
         self._lighten_for_search = self._only_search_reads_page_context(config)
+        extensions, configs = list(config.markdown_extensions), dict(config.mdx_configs)
+        fast = self.config.fast_code_blocks and highlight_is_reproducible(extensions, configs)
+        tables = None
+        if rows_are_page_independent(extensions):
+            tables = TableConverter(
+                lambda: markdown.Markdown(extensions=extensions, extension_configs=configs)
+            )
+        self._blocks = GeneratedBlocksExtension(CodeHighlighter() if fast else None, tables)
+        config.markdown_extensions.append(self._blocks)  # an instance: Markdown accepts both
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
@@ -239,6 +264,21 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             ):
                 files.remove(file)
         return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Point the generated-blocks extension at this page: its links resolve from here."""
+        if self._blocks is not None:
+            here = page.file
+
+            def resolve(path: str) -> str | None:
+                target = files.get_file_from_path(path)
+                return html.escape(target.url_relative_to(here)) if target is not None else None
+
+            self._blocks.page_dir = posixpath.dirname(here.src_uri)
+            self._blocks.resolve_link = resolve
+        return markdown
 
     def on_page_content(
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files

@@ -22,6 +22,7 @@ from apidocgen.config import Config, load_config
 from apidocgen.load import Page, Section, load_input
 from apidocgen.pipeline import run
 from apidocgen.render.docs import (
+    CODE_BLOCK_MARK,
     NAV_FILE,
     LinkTargets,
     MarkdownContext,
@@ -256,7 +257,7 @@ def test_seed_endpoint_page_has_every_part(seed_files: dict[str, str]) -> None:
     assert 'result = client.events.list_issue_events(issue_id="1")' in page
     assert '!!! info "Pagination"' in page
     assert "HTTP/1.1 200 OK" in page and '??? example "Response 200 OK' in page
-    assert "## Response fields" in page and "`dateCreated`" in page
+    assert "## Response fields" in page and "<td><code>dateCreated</code></td>" in page
     html = to_html(page)
     assert 'class="tabbed-set tabbed-alternate"' in html and "<details" in html
     assert_inert(html)
@@ -300,10 +301,16 @@ def test_endpoint_page_tables_samples_and_fields() -> None:
     assert 'client = Client(token=os.environ["THING_TOKEN"])' in page
     assert 'client.things.retrieve_thing(thing_id="7", expand=True)' in page
     assert "The response body is a [Thing](../models.md#model-thing) object." in page
-    assert "| `owner` | [Owner](../models.md#model-owner) |" in page
-    assert "| `tags` | map of integer |" in page
-    assert "| `note` | string (date-time), nullable | `null` |" in page
-    assert "| `either` | integer, nullable |" in page
+    assert (
+        '<tr><td><code>owner</code></td><td><a href="../models.md#model-owner">Owner</a></td>'
+        in page
+    )
+    assert "<tr><td><code>tags</code></td><td>map of integer</td>" in page
+    assert (
+        "<tr><td><code>note</code></td><td>string (date-time), nullable</td><td><code>null</code></td></tr>"
+        in page
+    )
+    assert "<tr><td><code>either</code></td><td>integer, nullable</td>" in page
     assert "Operation `get_thing` in [Things](index.md)" in page
 
 
@@ -335,7 +342,7 @@ def test_schemas_inline_without_components() -> None:
     page = files["things/get-thing.md"]
     assert "models.md" not in files
     assert "The response body is an array of object; each item has the fields below." in page
-    assert '| `child.x` | string | `"y"` |' in page
+    assert '<tr><td><code>child.x</code></td><td>string</td><td><code>"y"</code></td></tr>' in page
 
 
 def test_error_example_is_labelled() -> None:
@@ -458,7 +465,7 @@ def test_table_cells_keep_their_row() -> None:
 def test_examples_cannot_break_their_fence() -> None:
     content = "a ``` b\n````\nc `````` d"
     block = code_block(content, "http")
-    assert block.startswith("```````http\n") and block.endswith("\n```````")
+    assert block.startswith(CODE_BLOCK_MARK + "\n\n```````http\n") and block.endswith("\n```````")
     html = to_html(block)
     assert html.count("<pre>") == 1 and "d" in html.split("</pre>")[0]
 

@@ -88,6 +88,29 @@ def test_sanitized_pages_keep_tabs_highlighting_and_details(seed_site: Path) -> 
     assert 'href="../../models/#model-' in article
 
 
+def test_fields_tables_link_to_the_models_page(seed_site: Path) -> None:
+    page = (seed_site / "events" / "get-group-events" / "index.html").read_text("utf-8")
+    fields = page.split('id="response-fields"', 1)[1].split("</table>", 1)[0]
+    assert '<td><a href="../../models/#model-context">Context</a></td>' in fields
+    section = (seed_site / "teams" / "index.html").read_text("utf-8")
+    assert '<a href="get-organization-teams/">List an Organization' in section
+
+
+def test_plugin_highlighting_matches_pymdownx(seed_site: Path, tmp_path: Path) -> None:
+    """The plugin highlights the generator's code blocks itself; with that switched off,
+    pymdownx does it: the pages come out the same."""
+    other = build(tmp_path, ROOT / "api-docs", fast_code_blocks=False)
+    pages = sorted(p.relative_to(seed_site) for p in seed_site.rglob("index.html"))
+    assert len(pages) > 10
+
+    def article(site: Path, name: Path) -> str:
+        text = (site / name).read_text("utf-8").split("<article", 1)[1].split("</article>")[0]
+        return re.sub(r"\n\s*\n", "\n", text)  # where pymdownx saw a mark (a comment)
+
+    for name in pages:
+        assert article(seed_site, name) == article(other, name), name
+
+
 def test_generated_navigation_is_used(seed_site: Path) -> None:
     nav = primary_nav((seed_site / "index.html").read_text("utf-8"))
     for title in ("Events", "Teams", "Pagination", "Models"):

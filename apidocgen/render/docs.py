@@ -154,6 +154,8 @@ def _register_filters(env: jinja2.Environment) -> None:
     env.filters["text"] = plain_text
     env.filters["code"] = code_span
     env.filters["fence"] = code_block
+    env.filters["html_block"] = html_block
+    env.globals["table_mark"] = TABLE_MARK
     env.filters["cell"] = lambda value: table_cell(str(value)) if value is not None else ""
 
 
@@ -202,18 +204,42 @@ def html_code(value: Any) -> str:
     return f"<code>{_encode(text, _PLAIN_SPECIALS)}</code>"
 
 
+def html_code_span(value: Any) -> str:
+    """Inline code for generator-made HTML: `<code>` with the text HTML-escaped, one line."""
+    text = " ".join(str(value).replace("\x00", "").split())
+    return f"<code>{html.escape(text, quote=False)}</code>" if text else ""
+
+
+def html_block(content: str) -> str:
+    """Generator-made HTML wrapped in the marks the mkdocs plugin passes through as is."""
+    return f"{HTML_BLOCK_OPEN}\n{content.strip()}\n{HTML_BLOCK_CLOSE}\n"
+
+
 def longest_backtick_run(text: str) -> int:
     """Length of the longest run of backticks in `text`."""
     runs = re.findall(r"`+", text)
     return max((len(run) for run in runs), default=0)
 
 
+# Marks for the mkdocs plugin (apidocgen/mkdocs_plugin.py), which renders these blocks without
+# handing them to Python-Markdown's slower general machinery. Other Markdown renderers see an
+# HTML comment (invisible) and ordinary Markdown or HTML. Descriptor text can never produce a
+# mark: safe Markdown drops HTML comments and escapes every other `<`, and code appears only
+# inside fences (ended by a fence no content line can equal) or entity-encoded.
+CODE_BLOCK_MARK = "<!-- apidocgen:code -->"  # a blank line, then a fence made by code_block
+HTML_BLOCK_OPEN = "<!-- apidocgen:html -->"  # generator-made HTML (all text escaped) follows
+HTML_BLOCK_CLOSE = "<!-- /apidocgen:html -->"
+TABLE_MARK = "<!-- apidocgen:table -->"  # the next lines are a Markdown table the generator made
+
+
 def code_block(content: Any, lang: str = "", indent: int = 0) -> str:
-    """A fenced code block whose fence is longer than any backtick run of the content."""
+    """A fenced code block whose fence is longer than any backtick run of the content,
+    announced by `CODE_BLOCK_MARK` on the line before."""
     text = str(content).replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     fence = "`" * max(3, longest_backtick_run(text) + 1)
     lang = re.sub(r"[^A-Za-z0-9_+-]", "", lang)[:30]
-    lines = [f"{fence}{lang}", *text.split("\n"), fence]
+    # The blank line keeps the mark a block of its own (not a paragraph around the fence).
+    lines = [CODE_BLOCK_MARK, "", f"{fence}{lang}", *text.split("\n"), fence]
     pad = " " * indent
     return "\n".join(pad + line if line else line for line in lines)
 
@@ -809,11 +835,14 @@ class _Schemas:
             schema = self.components.get(name, {})
         return (schema if isinstance(schema, dict) else {}), first
 
-    def model_link(self, name: str, page: str) -> str:
+    def model_link(self, name: str, page: str, as_html: bool = False) -> str:
+        """A link to a model's entry: Markdown, or HTML for generator-made HTML blocks (whose
+        `.md` links the mkdocs plugin turns into site URLs)."""
         label = plain_text(name)
         if self.models_page is None or name not in self.anchors:
             return label
-        return f"[{label}]({relative_link(page, self.models_page)}#{self.anchors[name]})"
+        url = f"{relative_link(page, self.models_page)}#{self.anchors[name]}"
+        return f'<a href="{html.escape(url)}">{label}</a>' if as_html else f"[{label}]({url})"
 
     def variants(self, schema: JsonDict) -> tuple[list[Any], bool]:
         """The non-null alternatives of a schema, and whether null is allowed."""
@@ -835,16 +864,16 @@ class _Schemas:
             nullable = True
         return options, nullable
 
-    def type_label(self, schema: Any, page: str, depth: int = 0) -> str:
-        """Markdown for a schema's type: names link to their model."""
+    def type_label(self, schema: Any, page: str, depth: int = 0, as_html: bool = False) -> str:
+        """Markdown (or HTML) for a schema's type: names link to their model."""
         name = _ref_name(schema)
         if name is not None:
-            return self.model_link(name, page)
+            return self.model_link(name, page, as_html)
         if not isinstance(schema, dict) or depth > 6:
             return "any"
         options, _ = self.variants(schema)
         if options:
-            labels = _unique(self.type_label(o, page, depth + 1) for o in options)
+            labels = _unique(self.type_label(o, page, depth + 1, as_html) for o in options)
             return " or ".join(labels)
         types = schema.get("type")
         names = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
@@ -863,7 +892,9 @@ class _Schemas:
             if type_name == "array":
                 items = schema.get("items")
                 labels.append(
-                    f"array of {self.type_label(items, page, depth + 1)}" if items else "array"
+                    f"array of {self.type_label(items, page, depth + 1, as_html)}"
+                    if items
+                    else "array"
                 )
             elif (
                 type_name == "object"
@@ -871,13 +902,14 @@ class _Schemas:
                 and isinstance(schema.get("additionalProperties"), dict)
             ):
                 labels.append(
-                    f"map of {self.type_label(schema['additionalProperties'], page, depth + 1)}"
+                    "map of "
+                    + self.type_label(schema["additionalProperties"], page, depth + 1, as_html)
                 )
             else:
                 labels.append(plain_text(type_name))
         return " or ".join(_unique(labels))
 
-    def format_label(self, schema: Any) -> str:
+    def format_label(self, schema: Any, as_html: bool = False) -> str:
         resolved, _ = self.resolve(schema)
         options, _ = self.variants(resolved)
         formats = _unique(
@@ -888,7 +920,8 @@ class _Schemas:
         enum = resolved.get("enum")
         parts = [plain_text(f) for f in formats]
         if isinstance(enum, list) and enum:
-            shown = ", ".join(code_span(json.dumps(v, ensure_ascii=False)) for v in enum[:8])
+            code = html_code_span if as_html else code_span
+            shown = ", ".join(code(json.dumps(v, ensure_ascii=False)) for v in enum[:8])
             parts.append("one of " + shown + (", …" if len(enum) > 8 else ""))
         return "; ".join(parts)
 
@@ -919,7 +952,8 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class FieldRow:
-    """One row of a fields table (already-safe Markdown in each cell)."""
+    """One row of a fields table (already-safe Markdown, or HTML, in each cell; the
+    description is always Markdown)."""
 
     path: str
     type: str
@@ -931,19 +965,25 @@ class FieldRow:
     summary: str = ""  # type, format and nullability in one cell
 
 
-def _example_cell(value: Any, present: bool) -> str:
+def _example_cell(value: Any, present: bool, as_html: bool) -> str:
     if not present or isinstance(value, dict | list) and value:
         return ""
     text = json.dumps(value, ensure_ascii=False)
     if len(text) > 60:
         text = text[:57] + "…"
-    return code_span(text)
+    return html_code_span(text) if as_html else code_span(text)
 
 
 def field_rows(
-    schemas: _Schemas, schema: Any, example: Any, page: str, ctx: MarkdownContext
+    schemas: _Schemas,
+    schema: Any,
+    example: Any,
+    page: str,
+    ctx: MarkdownContext,
+    as_html: bool = False,
 ) -> tuple[list[FieldRow], int]:
-    """Rows for the fields of a body schema, and the number left out over the row limit.
+    """Rows for the fields of a body schema, and the number left out over the row limit;
+    cells in Markdown, or with `as_html` in HTML (for an HTML table).
 
     Inline nested objects are expanded (`owner.name`, `items[].id`, map values as `tags.*`);
     a named model is not: its row links to the model, described once on the models page.
@@ -989,18 +1029,18 @@ def field_rows(
                 schemas.variants(prop_resolved)[1]
                 or schemas.variants(prop if isinstance(prop, dict) else {})[1]
             )
-            type_label = schemas.type_label(prop, page)
-            format_label = schemas.format_label(prop)
+            type_label = schemas.type_label(prop, page, as_html=as_html)
+            format_label = schemas.format_label(prop, as_html)
             rows.append(
                 FieldRow(
-                    path=code_span(path),
+                    path=html_code_span(path) if as_html else code_span(path),
                     type=type_label,
                     nullable="yes" if nullable else "no",
                     format=format_label,
                     summary=type_label
                     + (f" ({format_label})" if format_label else "")
                     + (", nullable" if nullable else ""),
-                    example=_example_cell(value, present),
+                    example=_example_cell(value, present, as_html),
                     description=safe_markdown(str(prop_resolved.get("description") or ""), ctx),
                     required="yes" if name in required else "no",
                 )
@@ -1315,14 +1355,15 @@ class _Site:
         return sorted(items, key=lambda item: (item[0], item[1], item[2]))
 
     def endpoint_rows(self, folder: str, page: str) -> list[JsonDict]:
+        """A section's endpoints as cells of an HTML table."""
         rows = []
         for op in self.members(folder):
-            target = self.page_of_op[op[_KEY]]
+            target = html.escape(relative_link(page, self.page_of_op[op[_KEY]]))
             rows.append(
                 {
-                    "title": f"[{plain_text(op.get('summary') or op['operationId'])}]({relative_link(page, target)})",
+                    "title": f'<a href="{target}">{plain_text(op.get("summary") or op["operationId"])}</a>',
                     "method": plain_text(op.get(X + "method", "")),
-                    "path": code_span(op.get(X + "path")) if op.get(X + "path") else "—",
+                    "path": html_code_span(op.get(X + "path")) if op.get(X + "path") else "—",
                     "deprecated": bool(op.get("deprecated")),
                 }
             )
@@ -1414,9 +1455,15 @@ class _Site:
                     )
         models = []
         ctx = self.ctx(page, "")
+        cell_ctx = self.ctx(page, "", cell=True)
         for name, schema in self.schemas.components.items():
             resolved, _ = self.schemas.resolve(schema)
-            rows, skipped = field_rows(self.schemas, schema, None, page, ctx)
+            # An HTML table unless a field has a description (Markdown, which only Markdown
+            # renders): inferred models rarely have any.
+            rows, skipped = field_rows(self.schemas, schema, None, page, cell_ctx, as_html=True)
+            as_html = not any(row.description for row in rows)
+            if not as_html:
+                rows, skipped = field_rows(self.schemas, schema, None, page, cell_ctx)
             top_level = [
                 r
                 for r in rows
@@ -1431,6 +1478,7 @@ class _Site:
                     if not resolved.get("properties")
                     else "object",
                     "fields": rows,
+                    "fields_as_html": as_html,
                     "top_level": top_level,
                     "skipped": skipped,
                     "users": users[name],
@@ -1957,6 +2005,7 @@ class _EndpointView:
                 content.get("example"),
                 self.page,
                 self.cell_ctx,
+                as_html=True,
             )
             shape = self._shape(content["schema"])
         return {

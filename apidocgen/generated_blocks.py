@@ -1,0 +1,284 @@
+"""A Python-Markdown extension that renders the generator's marked blocks directly.
+
+Most of an API page is made by the generator, not written by people: example messages and code
+samples (fenced blocks) and field tables. Python-Markdown would treat them as general Markdown,
+block by block and cell by cell, and pymdown-extensions builds a new Pygments formatter for
+every code block; on a large API that is most of the `mkdocs build` time. The generator marks
+these blocks (see `apidocgen.render.docs`: `CODE_BLOCK_MARK` before a fence it made,
+`HTML_BLOCK_OPEN`/`HTML_BLOCK_CLOSE` around HTML it made with all text escaped), and this
+extension's preprocessor puts them into Python-Markdown's HTML stash, where the result is kept
+verbatim:
+
+* a marked fence is highlighted with Pygments as pymdownx.highlight would (same markup and
+  classes), reusing one formatter and one lexer per language. This is done only when the site
+  uses pymdownx.superfences with highlight options this module knows produce that markup;
+  otherwise the fence is left to the site's own extensions;
+* a marked HTML block is kept as written;
+* a marked Markdown table (parameters, whose descriptions are Markdown) is converted row by row
+  with a Markdown instance configured like the site, and each distinct row is converted once
+  per build: an API repeats the same parameter (`owner`, `per_page`, ...) on many pages. This
+  is done only when the site's extensions keep no page-wide state that a row could depend on
+  (abbreviations, footnotes, ...);
+* in both, relative links and image sources become the site's URLs for their targets (what
+  mkdocs does for the links of Markdown it converts).
+
+Text inside a marked fence is never read as a mark, so descriptor text shown as code cannot
+open or close a block.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.lexers.special import TextLexer
+from pygments.util import ClassNotFound
+
+from apidocgen.render.docs import CODE_BLOCK_MARK, HTML_BLOCK_CLOSE, HTML_BLOCK_OPEN, TABLE_MARK
+
+_FENCE = re.compile(r"(`{3,})([A-Za-z0-9_+-]*)")
+# A relative URL in an attribute: no scheme, not absolute, not only a fragment or query.
+_RELATIVE_URL = re.compile(
+    r'\b(href|src)="(?![A-Za-z][A-Za-z0-9+.-]*:|/|#|\?)([^"#?]+)([?#][^"]*)?"'
+)
+# Extensions whose output for a table row depends on nothing else in the page. With any other
+# extension (abbr and footnotes collect definitions from the whole page), tables are left to
+# the page's own conversion.
+_ROW_LOCAL_EXTENSIONS = frozenset(
+    "admonition attr_list codehilite def_list fenced_code md_in_html meta nl2br sane_lists smarty "
+    "tables toc "
+    "pymdownx.betterem pymdownx.caret pymdownx.critic pymdownx.details pymdownx.emoji "
+    "pymdownx.highlight pymdownx.inlinehilite pymdownx.keys pymdownx.magiclink pymdownx.mark "
+    "pymdownx.saneheaders pymdownx.smartsymbols pymdownx.superfences pymdownx.tabbed "
+    "pymdownx.tasklist pymdownx.tilde".split()
+)
+# pymdownx.highlight options whose values this module reproduces: their defaults, or what
+# does not change the markup of a block without line numbers or titles.
+_HIGHLIGHT_DEFAULTS: dict[str, Any] = {
+    "use_pygments": True,
+    "css_class": "highlight",
+    "guess_lang": False,
+    "pygments_lang_class": False,
+    "linenums": None,
+    "linenums_style": "table",
+    "line_spans": "",
+    "anchor_linenums": False,
+    "line_anchors": "",
+    "auto_title": False,
+    "stripnl": True,
+    "pygments_style": "default",
+    "noclasses": False,
+    "default_lang": "",
+    "language_prefix": "language-",
+    "code_attr_on_pre": False,
+    "extend_pygments_lang": [],
+}
+# Resolves an output-relative `.md` path (already normalised) to its URL relative to the page
+# being rendered, or None when the site has no such page.
+LinkResolver = Callable[[str], "str | None"]
+
+
+def highlight_is_reproducible(extensions: list[Any], configs: dict[str, Any]) -> bool:
+    """Whether this module's highlighting matches the site's: pymdownx.superfences and
+    pymdownx.highlight in use, with options at values whose markup it reproduces."""
+    names = {e for e in extensions if isinstance(e, str)}
+    if "pymdownx.superfences" not in names or "pymdownx.highlight" not in names:
+        return False
+    options = configs.get("pymdownx.highlight") or {}
+    return all(
+        key in _HIGHLIGHT_DEFAULTS and value == _HIGHLIGHT_DEFAULTS[key]
+        for key, value in options.items()
+    )
+
+
+def rows_are_page_independent(extensions: list[Any]) -> bool:
+    """Whether every Markdown extension of the site converts a table row by itself alone."""
+    for extension in extensions:
+        if not isinstance(extension, str):
+            return False
+        name = extension.removeprefix("markdown.extensions.")
+        if name not in _ROW_LOCAL_EXTENSIONS:
+            return False
+    return True
+
+
+class TableConverter:
+    """Markdown tables to HTML, each distinct row converted once (with its header)."""
+
+    def __init__(self, make_markdown: Callable[[], Markdown]) -> None:
+        self._make_markdown = make_markdown
+        self._markdown: Markdown | None = None
+        self._heads: dict[str, str] = {}
+        self._rows: dict[tuple[str, str], str] = {}
+
+    def table(self, head: str, rows: list[str]) -> str | None:
+        """HTML for a table given its header and separator lines (`head`) and its rows; None
+        when Python-Markdown does not read them as one table of one row per line."""
+        missing = [row for row in dict.fromkeys(rows) if (head, row) not in self._rows]
+        if (missing or head not in self._heads) and not self._convert(head, missing):
+            return None
+        body = "\n".join(self._rows[head, row] for row in rows)
+        return (
+            f"<table>\n<thead>\n{self._heads[head]}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+        )
+
+    def _convert(self, head: str, rows: list[str]) -> bool:
+        if self._markdown is None:
+            self._markdown = self._make_markdown()
+        self._markdown.reset()
+        html = self._markdown.convert("\n".join([head, *rows]))
+        start, split, end = "<table>\n<thead>\n", "\n</thead>\n<tbody>\n", "\n</tbody>\n</table>"
+        middle = html.find(split)
+        if not html.startswith(start) or not html.endswith(end) or middle < 0:
+            return False
+        # Rows are one line each, so a row's cells hold no line break: this split is exact
+        # when it yields one piece per row (checked).
+        pieces = html[middle + len(split) : -len(end)].split("\n</tr>\n<tr>\n")
+        if len(pieces) != len(rows):
+            return False
+        for index, row in enumerate(rows):
+            piece = pieces[index]
+            if index > 0:
+                piece = "<tr>\n" + piece
+            if index < len(rows) - 1:
+                piece += "\n</tr>"
+            if not piece.startswith("<tr>\n") or not piece.endswith("\n</tr>"):
+                return False
+            self._rows[head, row] = piece
+        self._heads[head] = html[len(start) : middle]
+        return True
+
+
+class CodeHighlighter:
+    """Pygments highlighting with pymdownx.highlight's block markup, one formatter in all."""
+
+    def __init__(self) -> None:
+        self._formatter = HtmlFormatter(nowrap=True)
+        self._lexers: dict[str, Lexer] = {}
+
+    def lexer(self, language: str) -> Lexer:
+        found = self._lexers.get(language)
+        if found is None:
+            try:
+                found = get_lexer_by_name(language) if language else TextLexer()
+            except ClassNotFound:
+                found = TextLexer()
+            self._lexers[language] = found
+        return found
+
+    def block(self, code: str, language: str) -> str:
+        body = highlight(code, self.lexer(language), self._formatter)
+        return f'<div class="highlight"><pre><span></span><code>{body}</code></pre></div>'
+
+
+class GeneratedBlocksExtension(Extension):  # type: ignore[misc]  # untyped library
+    """See the module docstring. `resolve_link` is consulted for each `.md` link of a marked
+    HTML block (the mkdocs plugin points it at the page being rendered); `highlighter` is
+    None when the site's code blocks must be left to its own extensions."""
+
+    def __init__(self, highlighter: CodeHighlighter | None, tables: TableConverter | None) -> None:
+        super().__init__()
+        self.highlighter = highlighter
+        self.tables = tables
+        self.resolve_link: LinkResolver = lambda path: None
+        self.page_dir = ""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        # After normalize_whitespace (30), which would strip the stash's placeholder marks;
+        # before superfences (25) and raw HTML (20), which would otherwise parse these blocks.
+        md.preprocessors.register(GeneratedBlocksPreprocessor(md, self), "apidocgen_blocks", 29)
+
+
+class GeneratedBlocksPreprocessor(Preprocessor):  # type: ignore[misc]  # untyped library
+    def __init__(self, md: Markdown, extension: GeneratedBlocksExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        index, count = 0, len(lines)
+        while index < count:
+            line = lines[index]
+            stripped = line.lstrip(" ")
+            if stripped == CODE_BLOCK_MARK:
+                end = self._code(lines, index, out)
+            elif stripped == HTML_BLOCK_OPEN:
+                end = self._html(lines, index, out)
+            elif stripped == TABLE_MARK and self.extension.tables is not None:
+                end = self._table(lines, index, out)
+            else:
+                end = None
+            if end is None:
+                out.append(line)
+                index += 1
+            else:
+                index = end + 1
+        return out
+
+    def _code(self, lines: list[str], mark: int, out: list[str]) -> int | None:
+        """Handle the fence after a code mark; return the index of its closing line."""
+        indent = lines[mark][: len(lines[mark]) - len(lines[mark].lstrip(" "))]
+        fence = mark + 2  # after the mark's blank line
+        if fence >= len(lines) or lines[mark + 1] or not lines[fence].startswith(indent):
+            return None
+        opening = _FENCE.fullmatch(lines[fence][len(indent) :])
+        if opening is None:
+            return None
+        closing = indent + opening.group(1)
+        end = next((n for n in range(fence + 1, len(lines)) if lines[n] == closing), None)
+        if end is None:
+            return None
+        body = lines[fence + 1 : end]
+        highlighter = self.extension.highlighter
+        if highlighter is None or any(b and not b.startswith(indent) for b in body):
+            # Left to the site's extensions, whole, so that no line of it is read as a mark.
+            out.extend(lines[mark : end + 1])
+            return end
+        code = "\n".join(b[len(indent) :] for b in body)
+        rendered = highlighter.block(code, opening.group(2))
+        out.extend(["", indent + self.md.htmlStash.store(rendered), ""])
+        return end
+
+    def _html(self, lines: list[str], start: int, out: list[str]) -> int | None:
+        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip(" "))]
+        closing = indent + HTML_BLOCK_CLOSE
+        end = next((n for n in range(start + 1, len(lines)) if lines[n] == closing), None)
+        if end is None:
+            return None
+        content = "\n".join(line[len(indent) :] for line in lines[start + 1 : end])
+        out.extend(["", indent + self.md.htmlStash.store(self._site_urls(content)), ""])
+        return end
+
+    def _table(self, lines: list[str], mark: int, out: list[str]) -> int | None:
+        assert self.extension.tables is not None
+        indent = lines[mark][: len(lines[mark]) - len(lines[mark].lstrip(" "))]
+        end = mark + 1
+        while end < len(lines) and lines[end].startswith(indent + "|"):
+            end += 1
+        table = [line[len(indent) :] for line in lines[mark + 1 : end]]
+        if len(table) < 3 or (end < len(lines) and lines[end].strip()):
+            return None  # not one row per line up to a blank line: Python-Markdown's to read
+        html = self.extension.tables.table("\n".join(table[:2]), table[2:])
+        if html is None:
+            return None
+        out.extend(["", indent + self.md.htmlStash.store(self._site_urls(html)), ""])
+        return end - 1
+
+    def _site_urls(self, html: str) -> str:
+        return _RELATIVE_URL.sub(self._site_url, html) if ('="' in html) else html
+
+    def _site_url(self, match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(self.extension.page_dir, match.group(2)))
+        url = self.extension.resolve_link(target)
+        if url is None:
+            return match.group(0)
+        return f'{match.group(1)}="{url}{match.group(3) or ""}"'

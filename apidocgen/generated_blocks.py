@@ -24,13 +24,24 @@ verbatim:
 
 Text inside a marked fence is never read as a mark, so descriptor text shown as code cannot
 open or close a block.
+
+On a machine with more than one CPU, `BlockPrefetch` renders the marked blocks of every page in
+a second process while mkdocs works through the pages in the first; whatever is not ready when
+a page needs it is rendered on the spot, so the output never depends on it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import posixpath
 import re
+import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
@@ -120,6 +131,15 @@ class TableConverter:
         self._heads: dict[str, str] = {}
         self._rows: dict[tuple[str, str], str] = {}
 
+    def known(self) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+        """The headers and rows converted so far (to hand to another process)."""
+        return self._heads, self._rows
+
+    def learn(self, heads: dict[str, str], rows: dict[tuple[str, str], str]) -> None:
+        """Take conversions made elsewhere (by another process, with the same settings)."""
+        self._heads.update(heads)
+        self._rows.update(rows)
+
     def table(self, head: str, rows: list[str]) -> str | None:
         """HTML for a table given its header and separator lines (`head`) and its rows; None
         when Python-Markdown does not read them as one table of one row per line."""
@@ -164,6 +184,7 @@ class CodeHighlighter:
     def __init__(self) -> None:
         self._formatter = HtmlFormatter(nowrap=True)
         self._lexers: dict[str, Lexer] = {}
+        self.known: dict[tuple[str, str], str] = {}  # (language, code) -> HTML made elsewhere
 
     def lexer(self, language: str) -> Lexer:
         found = self._lexers.get(language)
@@ -176,6 +197,9 @@ class CodeHighlighter:
         return found
 
     def block(self, code: str, language: str) -> str:
+        done = self.known.get((language, code))
+        if done is not None:
+            return done
         body = highlight(code, self.lexer(language), self._formatter)
         return f'<div class="highlight"><pre><span></span><code>{body}</code></pre></div>'
 
@@ -198,6 +222,74 @@ class GeneratedBlocksExtension(Extension):  # type: ignore[misc]  # untyped libr
         md.preprocessors.register(GeneratedBlocksPreprocessor(md, self), "apidocgen_blocks", 29)
 
 
+@dataclass(frozen=True)
+class MarkedBlock:
+    """A block the generator marked, found at `lines[start]` (its mark) up to `lines[end]`.
+
+    `kind` is "code" (`code` in `language`; `plain` when its lines are not all indented like
+    the mark, so it must be left to the site's extensions), "html" (`html`) or "table" (`head`:
+    the header and separator lines; `rows`)."""
+
+    kind: str
+    start: int
+    end: int
+    indent: str
+    code: str = ""
+    language: str = ""
+    plain: bool = False
+    html: str = ""
+    head: str = ""
+    rows: tuple[str, ...] = ()
+
+
+def find_marked_block(lines: list[str], index: int) -> MarkedBlock | None:
+    """The marked block whose mark is `lines[index]`, or None (not a mark, or not followed by
+    what the mark announces: then the lines are ordinary Markdown)."""
+    line = lines[index]
+    stripped = line.lstrip(" ")
+    if not stripped.startswith("<!-- "):
+        return None
+    indent = line[: len(line) - len(stripped)]
+    if stripped == CODE_BLOCK_MARK:
+        return _code_block(lines, index, indent)
+    if stripped == HTML_BLOCK_OPEN:
+        closing = indent + HTML_BLOCK_CLOSE
+        end = next((n for n in range(index + 1, len(lines)) if lines[n] == closing), None)
+        if end is None:
+            return None
+        html = "\n".join(text[len(indent) :] for text in lines[index + 1 : end])
+        return MarkedBlock("html", index, end, indent, html=html)
+    if stripped == TABLE_MARK:
+        end = index + 1
+        while end < len(lines) and lines[end].startswith(indent + "|"):
+            end += 1
+        table = [text[len(indent) :] for text in lines[index + 1 : end]]
+        if len(table) < 3 or (end < len(lines) and lines[end].strip()):
+            return None  # not one row per line up to a blank line: Python-Markdown's to read
+        return MarkedBlock(
+            "table", index, end - 1, indent, head="\n".join(table[:2]), rows=tuple(table[2:])
+        )
+    return None
+
+
+def _code_block(lines: list[str], mark: int, indent: str) -> MarkedBlock | None:
+    fence = mark + 2  # after the mark's blank line
+    if fence >= len(lines) or lines[mark + 1] or not lines[fence].startswith(indent):
+        return None
+    opening = _FENCE.fullmatch(lines[fence][len(indent) :])
+    if opening is None:
+        return None
+    closing = indent + opening.group(1)
+    end = next((n for n in range(fence + 1, len(lines)) if lines[n] == closing), None)
+    if end is None:
+        return None
+    body = lines[fence + 1 : end]
+    if any(text and not text.startswith(indent) for text in body):
+        return MarkedBlock("code", mark, end, indent, plain=True)
+    code = "\n".join(text[len(indent) :] for text in body)
+    return MarkedBlock("code", mark, end, indent, code=code, language=opening.group(2))
+
+
 class GeneratedBlocksPreprocessor(Preprocessor):  # type: ignore[misc]  # untyped library
     def __init__(self, md: Markdown, extension: GeneratedBlocksExtension) -> None:
         super().__init__(md)
@@ -207,71 +299,31 @@ class GeneratedBlocksPreprocessor(Preprocessor):  # type: ignore[misc]  # untype
         out: list[str] = []
         index, count = 0, len(lines)
         while index < count:
-            line = lines[index]
-            stripped = line.lstrip(" ")
-            if stripped == CODE_BLOCK_MARK:
-                end = self._code(lines, index, out)
-            elif stripped == HTML_BLOCK_OPEN:
-                end = self._html(lines, index, out)
-            elif stripped == TABLE_MARK and self.extension.tables is not None:
-                end = self._table(lines, index, out)
-            else:
-                end = None
-            if end is None:
-                out.append(line)
+            block = find_marked_block(lines, index)
+            rendered = self._render(block) if block is not None else None
+            if block is None:
+                out.append(lines[index])
                 index += 1
+                continue
+            if rendered is None:
+                # Left to the site's extensions, whole, so that no line of it is read as a mark.
+                out.extend(lines[block.start : block.end + 1])
             else:
-                index = end + 1
+                out.extend(["", block.indent + self.md.htmlStash.store(rendered), ""])
+            index = block.end + 1
         return out
 
-    def _code(self, lines: list[str], mark: int, out: list[str]) -> int | None:
-        """Handle the fence after a code mark; return the index of its closing line."""
-        indent = lines[mark][: len(lines[mark]) - len(lines[mark].lstrip(" "))]
-        fence = mark + 2  # after the mark's blank line
-        if fence >= len(lines) or lines[mark + 1] or not lines[fence].startswith(indent):
-            return None
-        opening = _FENCE.fullmatch(lines[fence][len(indent) :])
-        if opening is None:
-            return None
-        closing = indent + opening.group(1)
-        end = next((n for n in range(fence + 1, len(lines)) if lines[n] == closing), None)
-        if end is None:
-            return None
-        body = lines[fence + 1 : end]
-        highlighter = self.extension.highlighter
-        if highlighter is None or any(b and not b.startswith(indent) for b in body):
-            # Left to the site's extensions, whole, so that no line of it is read as a mark.
-            out.extend(lines[mark : end + 1])
-            return end
-        code = "\n".join(b[len(indent) :] for b in body)
-        rendered = highlighter.block(code, opening.group(2))
-        out.extend(["", indent + self.md.htmlStash.store(rendered), ""])
-        return end
-
-    def _html(self, lines: list[str], start: int, out: list[str]) -> int | None:
-        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip(" "))]
-        closing = indent + HTML_BLOCK_CLOSE
-        end = next((n for n in range(start + 1, len(lines)) if lines[n] == closing), None)
-        if end is None:
-            return None
-        content = "\n".join(line[len(indent) :] for line in lines[start + 1 : end])
-        out.extend(["", indent + self.md.htmlStash.store(self._site_urls(content)), ""])
-        return end
-
-    def _table(self, lines: list[str], mark: int, out: list[str]) -> int | None:
-        assert self.extension.tables is not None
-        indent = lines[mark][: len(lines[mark]) - len(lines[mark].lstrip(" "))]
-        end = mark + 1
-        while end < len(lines) and lines[end].startswith(indent + "|"):
-            end += 1
-        table = [line[len(indent) :] for line in lines[mark + 1 : end]]
-        if len(table) < 3 or (end < len(lines) and lines[end].strip()):
-            return None  # not one row per line up to a blank line: Python-Markdown's to read
-        html = self.extension.tables.table("\n".join(table[:2]), table[2:])
-        if html is None:
-            return None
-        out.extend(["", indent + self.md.htmlStash.store(self._site_urls(html)), ""])
-        return end - 1
+    def _render(self, block: MarkedBlock) -> str | None:
+        if block.kind == "code":
+            highlighter = self.extension.highlighter
+            if highlighter is None or block.plain:
+                return None
+            return highlighter.block(block.code, block.language)
+        if block.kind == "table":
+            tables = self.extension.tables
+            html = tables.table(block.head, list(block.rows)) if tables is not None else None
+            return self._site_urls(html) if html is not None else None
+        return self._site_urls(block.html)
 
     def _site_urls(self, html: str) -> str:
         return _RELATIVE_URL.sub(self._site_url, html) if ('="' in html) else html
@@ -282,3 +334,123 @@ class GeneratedBlocksPreprocessor(Preprocessor):  # type: ignore[misc]  # untype
         if url is None:
             return match.group(0)
         return f'{match.group(1)}="{url}{match.group(3) or ""}"'
+
+
+@dataclass
+class RenderedBlocks:
+    """What `render_marked_blocks` made: highlighted code, and table headers and rows."""
+
+    code: dict[tuple[str, str], str]
+    heads: dict[str, str]
+    rows: dict[tuple[str, str], str]
+
+
+def render_marked_blocks(
+    paths: list[str],
+    extensions: list[Any],
+    configs: dict[str, Any],
+    highlight_code: bool,
+    convert_tables: bool,
+) -> RenderedBlocks:
+    """Render the marked blocks of these Markdown files ahead of time, as the extension would
+    (run in a second process while mkdocs converts pages in the first). The lines are
+    normalised as Python-Markdown normalises a page first, so the blocks are found as the
+    extension will find them; a file changed on the way only means a block the extension
+    renders itself."""
+    md = Markdown(extensions=extensions, extension_configs=configs)
+    normalize = md.preprocessors["normalize_whitespace"]
+    highlighter = CodeHighlighter() if highlight_code else None
+    tables = (
+        TableConverter(lambda: Markdown(extensions=extensions, extension_configs=configs))
+        if convert_tables
+        else None
+    )
+    code: dict[tuple[str, str], str] = {}
+    for path in paths:
+        try:
+            text = Path(path).read_text("utf-8-sig")
+        except (OSError, UnicodeError):
+            continue
+        lines = normalize.run(text.split("\n"))
+        index = 0
+        while index < len(lines):
+            block = find_marked_block(lines, index)
+            if block is None:
+                index += 1
+                continue
+            if block.kind == "code" and highlighter is not None and not block.plain:
+                code[block.language, block.code] = highlighter.block(block.code, block.language)
+            elif block.kind == "table" and tables is not None:
+                tables.table(block.head, list(block.rows))
+            index = block.end + 1
+    heads, rows = tables.known() if tables is not None else ({}, {})
+    return RenderedBlocks(code, heads, rows)
+
+
+class BlockPrefetch:
+    """`render_marked_blocks` for a site's pages in a second process, in page order and in
+    chunks; `collect` hands over what is ready (never waits). What is not ready when a page
+    needs it is rendered in this process, with the same result: a second CPU only makes the
+    build faster."""
+
+    CHUNK = 24
+
+    @staticmethod
+    def available() -> bool:
+        """A second CPU, and a process that can be forked safely: Linux, and no other thread
+        (a forked child has only the forking thread; a lock another one held would stay held).
+        """
+        return (
+            sys.platform == "linux"
+            and (os.cpu_count() or 1) > 1
+            and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()
+        )
+
+    def __init__(
+        self,
+        paths: list[str],
+        extensions: list[Any],
+        configs: dict[str, Any],
+        extension: GeneratedBlocksExtension,
+    ) -> None:
+        self._extension = extension
+        # fork: the second process has the settings and modules already, and does not re-run
+        # the program's main module (spawn would, and a build script without a main guard
+        # would build twice); `available` allows it only where forking is safe.
+        context = multiprocessing.get_context("fork")
+        self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        highlight_code = extension.highlighter is not None
+        convert_tables = extension.tables is not None
+        self._futures: list[Future[RenderedBlocks]] = [
+            self._executor.submit(
+                render_marked_blocks,
+                paths[start : start + self.CHUNK],
+                extensions,
+                configs,
+                highlight_code,
+                convert_tables,
+            )
+            for start in range(0, len(paths), self.CHUNK)
+        ]
+
+    def pending(self) -> int:
+        """How many chunks have not been collected yet."""
+        return len(self._futures)
+
+    def collect(self) -> None:
+        while self._futures and self._futures[0].done():
+            future = self._futures.pop(0)
+            if future.cancelled() or future.exception() is not None:
+                continue  # e.g. settings that cannot be sent to another process
+            found = future.result()
+            if self._extension.highlighter is not None:
+                self._extension.highlighter.known.update(found.code)
+            if self._extension.tables is not None:
+                self._extension.tables.learn(found.heads, found.rows)
+
+    def close(self) -> None:
+        for future in self._futures:
+            future.cancel()
+        self._futures = []
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -49,6 +49,7 @@ from mkdocs.structure.pages import Page
 
 from apidocgen.config import Config, check_config, load_config
 from apidocgen.generated_blocks import (
+    BlockPrefetch,
     CodeHighlighter,
     GeneratedBlocksExtension,
     TableConverter,
@@ -124,6 +125,8 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         self._held_content: dict[int, tuple[str, str]] = {}
         self._lighten_for_search = False
         self._blocks: GeneratedBlocksExtension | None = None
+        self._markdown_settings: tuple[list[Any], dict[str, Any]] = ([], {})
+        self._prefetch: BlockPrefetch | None = None
 
     # ---- configuration -------------------------------------------------------------------
 
@@ -171,6 +174,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 lambda: markdown.Markdown(extensions=extensions, extension_configs=configs)
             )
         self._blocks = GeneratedBlocksExtension(CodeHighlighter() if fast else None, tables)
+        self._markdown_settings = (extensions, configs)
         config.markdown_extensions.append(self._blocks)  # an instance: Markdown accepts both
         return config
 
@@ -263,12 +267,44 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 NAV_FILE,
             ):
                 files.remove(file)
+        self._start_prefetch(files)
         return files
+
+    def _start_prefetch(self, files: Files) -> None:
+        """Render the generator's marked blocks in a second process, when there is a CPU for it
+        and something to render (see apidocgen.generated_blocks.BlockPrefetch)."""
+        self._stop_prefetch()
+        blocks = self._blocks
+        if blocks is None or (blocks.highlighter is None and blocks.tables is None):
+            return
+        if not BlockPrefetch.available():
+            return
+        paths = [f.abs_src_path for f in files.documentation_pages() if f.abs_src_path]
+        if len(paths) < 2 * BlockPrefetch.CHUNK:
+            return  # a small site: starting a process costs more than it saves
+        extensions, configs = self._markdown_settings
+        try:
+            self._prefetch = BlockPrefetch(paths, extensions, configs, blocks)
+        except OSError as problem:  # no process could be started: render everything here
+            log.debug("apidocgen: rendering blocks in one process (%s)", problem)
+
+    def _stop_prefetch(self) -> None:
+        if self._prefetch is not None:
+            self._prefetch.close()
+            self._prefetch = None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_prefetch()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_prefetch()
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Point the generated-blocks extension at this page: its links resolve from here."""
+        if self._prefetch is not None:
+            self._prefetch.collect()
         if self._blocks is not None:
             here = page.file
 

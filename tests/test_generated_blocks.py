@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import time
 from pathlib import Path
 
 import markdown
@@ -17,6 +18,7 @@ from conftest import corpus_dir, write_descriptor
 
 from apidocgen.config import Config
 from apidocgen.generated_blocks import (
+    BlockPrefetch,
     CodeHighlighter,
     GeneratedBlocksExtension,
     TableConverter,
@@ -189,3 +191,27 @@ def test_without_the_highlighter_code_is_left_to_superfences(tmp_path: Path) -> 
     html = md.convert(text)
     # Line numbers: pymdownx.highlight did the highlighting, with the site's own options.
     assert html.count('class="linenos"') + html.count("linenodiv") >= 4
+
+
+def test_blocks_rendered_in_a_second_process_are_the_same(tmp_path: Path) -> None:
+    """BlockPrefetch renders every marked block of a site in another process; the pages then
+    convert exactly as without it, from its results."""
+    pages = generate(corpus_dir("sentry"), tmp_path / "out")
+    highlighter, tables = CodeHighlighter(), table_converter()
+    extension = GeneratedBlocksExtension(highlighter, tables)
+    prefetch = BlockPrefetch([str(p) for p in pages], EXTENSIONS, CONFIGS, extension)
+    try:
+        deadline = time.monotonic() + 120
+        while prefetch.pending() and time.monotonic() < deadline:
+            prefetch.collect()
+            time.sleep(0.05)
+        assert not prefetch.pending()
+    finally:
+        prefetch.close()
+    assert len(highlighter.known) > 250 and len(tables.known()[1]) > 100
+    for (language, code), html in list(highlighter.known.items())[:50]:
+        assert CodeHighlighter().block(code, language) == html
+    for page in pages:
+        text = page.read_text("utf-8")
+        md = markdown.Markdown(extensions=[*EXTENSIONS, extension], extension_configs=CONFIGS)
+        assert plain(md.convert(text)) == plain(slow(text)), page

@@ -36,6 +36,7 @@ import multiprocessing
 import os
 import posixpath
 import re
+import secrets
 import sys
 import threading
 from collections.abc import Callable
@@ -57,6 +58,9 @@ from pygments.util import ClassNotFound
 from apidocgen.render.docs import CODE_BLOCK_MARK, HTML_BLOCK_CLOSE, HTML_BLOCK_OPEN, TABLE_MARK
 
 _FENCE = re.compile(r"(`{3,})([A-Za-z0-9_+-]*)")
+# Whitespace and punctuation tokens of highlighted code need no span of their own (whitespace
+# has no colour; punctuation keeps the code colour): half of all tags on an API page.
+PLAIN_TOKEN = re.compile(r'<span class="(?:w|p)">([^<]*)</span>')
 # A relative URL in an attribute: no scheme, not absolute, not only a fragment or query.
 _RELATIVE_URL = re.compile(
     r'\b(href|src)="(?![A-Za-z][A-Za-z0-9+.-]*:|/|#|\?)([^"#?]+)([?#][^"]*)?"'
@@ -200,7 +204,7 @@ class CodeHighlighter:
         done = self.known.get((language, code))
         if done is not None:
             return done
-        body = highlight(code, self.lexer(language), self._formatter)
+        body = PLAIN_TOKEN.sub(r"\1", highlight(code, self.lexer(language), self._formatter))
         return f'<div class="highlight"><pre><span></span><code>{body}</code></pre></div>'
 
 
@@ -215,6 +219,32 @@ class GeneratedBlocksExtension(Extension):  # type: ignore[misc]  # untyped libr
         self.tables = tables
         self.resolve_link: LinkResolver = lambda path: None
         self.page_dir = ""
+        # Highlighted code held out of the page until `release` (see `hold_code`).
+        self.hold_code = False
+        self._held: list[str] = []
+        self._token = f"apidocgen-held-{secrets.token_hex(8)}-"
+        self._held_pattern = re.compile(f"<div>{self._token}(\\d+)</div>")
+
+    def start_page(self, page_dir: str, resolve_link: LinkResolver) -> None:
+        """Before a page is converted: where it is, how its links resolve."""
+        self.page_dir = page_dir
+        self.resolve_link = resolve_link
+        self._held = []
+
+    def hold(self, html: str) -> str:
+        """With `hold_code`, a stand-in for a highlighted block, which `release` puts back in
+        the page's HTML: sanitizing the page then skips the code, all of it text that
+        Pygments escaped. The stand-in carries a random token, so no page text can fake one."""
+        if not self.hold_code:
+            return html
+        self._held.append(html)
+        return f"<div>{self._token}{len(self._held) - 1}</div>"
+
+    def release(self, html: str) -> str:
+        """The page's HTML with the held code blocks back in place."""
+        if not self._held:
+            return html
+        return self._held_pattern.sub(lambda match: self._held[int(match.group(1))], html)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         # After normalize_whitespace (30), which would strip the stash's placeholder marks;
@@ -318,7 +348,7 @@ class GeneratedBlocksPreprocessor(Preprocessor):  # type: ignore[misc]  # untype
             highlighter = self.extension.highlighter
             if highlighter is None or block.plain:
                 return None
-            return highlighter.block(block.code, block.language)
+            return self.extension.hold(highlighter.block(block.code, block.language))
         if block.kind == "table":
             tables = self.extension.tables
             html = tables.table(block.head, list(block.rows)) if tables is not None else None

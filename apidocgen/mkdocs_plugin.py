@@ -49,6 +49,7 @@ from mkdocs.structure.pages import Page
 
 from apidocgen.config import Config, check_config, load_config
 from apidocgen.generated_blocks import (
+    PLAIN_TOKEN,
     BlockPrefetch,
     CodeHighlighter,
     GeneratedBlocksExtension,
@@ -61,7 +62,6 @@ from apidocgen.render.docs import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET
 
 log = logging.getLogger("mkdocs.plugins.apidocgen")
 
-_PLAIN_TOKEN = re.compile(r'<span class="(?:w|p)">([^<]*)</span>')
 # Tags the search index does not keep (it keeps the text inside them): its parser's time is
 # spent per tag, and on an API site these are most of them (highlighting and tables).
 _SEARCH_PLUGIN_MODULES = ("material.plugins.search", "mkdocs.contrib.search")
@@ -174,6 +174,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 lambda: markdown.Markdown(extensions=extensions, extension_configs=configs)
             )
         self._blocks = GeneratedBlocksExtension(CodeHighlighter() if fast else None, tables)
+        self._blocks.hold_code = True
         self._markdown_settings = (extensions, configs)
         config.markdown_extensions.append(self._blocks)  # an instance: Markdown accepts both
         return config
@@ -312,10 +313,12 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 target = files.get_file_from_path(path)
                 return html.escape(target.url_relative_to(here)) if target is not None else None
 
-            self._blocks.page_dir = posixpath.dirname(here.src_uri)
-            self._blocks.resolve_link = resolve
+            self._blocks.start_page(posixpath.dirname(here.src_uri), resolve)
         return markdown
 
+    # Before other plugins' handlers: they see the page whole (the generated-blocks extension
+    # holds highlighted code out of it until sanitizing is done).
+    @event_priority(50)
     def on_page_content(
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -323,9 +326,11 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         # Whitespace and punctuation tokens of highlighted code need no span of their own
         # (whitespace has no colour; punctuation keeps the code colour). On an API site they
         # are half of all tags, and every tag costs time in search indexing and sanitizing.
-        html_text = _PLAIN_TOKEN.sub(r"\1", html_text)
+        html_text = PLAIN_TOKEN.sub(r"\1", html_text)
         if self._cleaner is not None:
             html_text = self._cleaner.clean(html_text)
+        if self._blocks is not None:
+            html_text = self._blocks.release(html_text)
         title = page.title
         if title is None or "title" not in page.meta and not page.__dict__.get("title"):
             found = re.search(r"<h1[^>]*>(.*?)</h1>", html_text, re.DOTALL)

@@ -215,3 +215,28 @@ def test_blocks_rendered_in_a_second_process_are_the_same(tmp_path: Path) -> Non
         text = page.read_text("utf-8")
         md = markdown.Markdown(extensions=[*EXTENSIONS, extension], extension_configs=CONFIGS)
         assert plain(md.convert(text)) == plain(slow(text)), page
+
+
+def test_held_code_comes_back_after_sanitizing_and_cannot_be_faked(tmp_path: Path) -> None:
+    fake = "<div>apidocgen-held-0123456789abcdef-0</div>"
+    descriptor = {
+        "api_path": "/things/",
+        "method": "GET",
+        "title": "List Things",
+        "description": f"A fake stand-in: {fake}",
+        "example_request": "GET /things/ HTTP/1.1\nHost: api.test",
+        "example_response": 'HTTP/1.1 200 OK\nContent-Type: application/json\n\n{"a": 1}',
+    }
+    write_descriptor(tmp_path / "in" / "things", "list-things.md", json.dumps(descriptor))
+    pages = generate(tmp_path / "in", tmp_path / "out")
+    text = next(p for p in pages if p.name == "list-things.md").read_text("utf-8")
+    extension = GeneratedBlocksExtension(CodeHighlighter(), table_converter())
+    extension.hold_code = True
+    extension.start_page("things", lambda path: None)
+    md = markdown.Markdown(extensions=[*EXTENSIONS, extension], extension_configs=CONFIGS)
+    held = md.convert(text)
+    assert '<div class="highlight">' not in held and held.count("<div>apidocgen-held-") == 4
+    released = extension.release(held)
+    assert released.count('<div class="highlight">') == 4
+    assert plain(released) == plain(slow(text))
+    assert "apidocgen-held-0123456789abcdef-0" in released  # the fake stays text

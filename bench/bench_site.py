@@ -51,7 +51,8 @@ def write_config(folder: Path, docs: Path, site: Path, corpus: Path, *, prune: b
 def run(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of a command that must succeed.
 
-    CPU time is the fairer figure on a busy machine: wall time also counts waiting for a CPU.
+    CPU time counts every process of the command (the build's second process included); on a
+    busy machine wall time also counts waiting for a CPU, so compare runs at a low load.
     """
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -81,6 +82,7 @@ def main() -> int:
     args = parser.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"corpus {args.corpus} not found")
+    load_before = os.getloadavg()[0]
     work = args.keep or Path(tempfile.mkdtemp(prefix="apidocgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     docs, site, naive_site = work / "docs", work / "site", work / "site-naive"
@@ -112,7 +114,8 @@ def main() -> int:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     print(
-        f"corpus: {args.corpus} ({pages} Markdown pages); {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+        f"corpus: {args.corpus} ({pages} Markdown pages); {os.cpu_count()} CPUs, "
+        f"load {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     print(f"command: mkdocs build --quiet -f <repo mkdocs.yml with docs_dir/site_dir in {work}>")
     print(f"{'build':36s} {'wall (s)':>9s} {'cpu (s)':>8s} {'size (MB)':>10s}")
@@ -125,10 +128,13 @@ def main() -> int:
     for label, (wall, cpu), size in rows:
         shown = f"{size:10.1f}" if size is not None else f"{'':>10s}"
         print(f"{label:36s} {wall:9.2f} {cpu:8.2f} {shown}")
-    ok_time = min(prune_times)[1] <= TIME_BUDGET_S
+    # Wall time is what a user waits for; the build uses a second process for the generated
+    # code blocks and tables, so its CPU time (both processes) is higher than its wall time on
+    # an idle machine, and wall time only means something when the machine is idle (load).
+    ok_time = min(prune_times)[0] <= TIME_BUDGET_S
     ok_size = prune_mb <= SIZE_BUDGET_MB
     print(
-        f"budget: {TIME_BUDGET_S:.0f} s of CPU {'met' if ok_time else 'NOT met'}, "
+        f"budget: {TIME_BUDGET_S:.0f} s wall {'met' if ok_time else 'NOT met'}, "
         f"{SIZE_BUDGET_MB:.0f} MB {'met' if ok_size else 'NOT met'}"
     )
     return 0

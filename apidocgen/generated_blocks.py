@@ -55,7 +55,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.lexers.special import TextLexer
 from pygments.util import ClassNotFound
 
-from apidocgen.render.docs import CODE_BLOCK_MARK, HTML_BLOCK_CLOSE, HTML_BLOCK_OPEN, TABLE_MARK
+from apidocgen.site_layout import CODE_BLOCK_MARK, HTML_BLOCK_CLOSE, HTML_BLOCK_OPEN, TABLE_MARK
 
 _FENCE = re.compile(r"(`{3,})([A-Za-z0-9_+-]*)")
 # Whitespace and punctuation tokens of highlighted code need no span of their own (whitespace

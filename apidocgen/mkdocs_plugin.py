@@ -58,7 +58,7 @@ from apidocgen.generated_blocks import (
     rows_are_page_independent,
 )
 from apidocgen.manifest import MANIFEST
-from apidocgen.render.docs import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET
+from apidocgen.site_layout import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET
 
 log = logging.getLogger("mkdocs.plugins.apidocgen")
 

@@ -45,15 +45,20 @@ from apidocgen.load import Page, Section
 from apidocgen.naming import slug, snake_identifier
 from apidocgen.paths import template_values
 from apidocgen.render.client import python_parameter_names
+from apidocgen.site_layout import (
+    CODE_BLOCK_MARK,
+    DESCRIPTOR_SCHEMA_FILE,
+    HTML_BLOCK_CLOSE,
+    HTML_BLOCK_OPEN,
+    NAV_FILE,
+    NON_DOC_FOLDERS,
+    OPENAPI_FILE,
+    STYLESHEET,
+    TABLE_MARK,
+)
 
 X = "x-apidocgen-"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-NAV_FILE = ".apidocgen-nav.json"
-STYLESHEET = "stylesheets/apidocgen.css"
-OPENAPI_FILE = "openapi.json"
-DESCRIPTOR_SCHEMA_FILE = "descriptor.schema.json"  # written by the pipeline beside openapi.json
-# Folders of the output that are not documentation (the generated Python package).
-NON_DOC_FOLDERS = ("python",)
 LAST = 10**9
 _MAX_FIELD_ROWS = 150
 _MAX_FIELD_DEPTH = 6
@@ -219,17 +224,6 @@ def longest_backtick_run(text: str) -> int:
     """Length of the longest run of backticks in `text`."""
     runs = re.findall(r"`+", text)
     return max((len(run) for run in runs), default=0)
-
-
-# Marks for the mkdocs plugin (apidocgen/mkdocs_plugin.py), which renders these blocks without
-# handing them to Python-Markdown's slower general machinery. Other Markdown renderers see an
-# HTML comment (invisible) and ordinary Markdown or HTML. Descriptor text can never produce a
-# mark: safe Markdown drops HTML comments and escapes every other `<`, and code appears only
-# inside fences (ended by a fence no content line can equal) or entity-encoded.
-CODE_BLOCK_MARK = "<!-- apidocgen:code -->"  # a blank line, then a fence made by code_block
-HTML_BLOCK_OPEN = "<!-- apidocgen:html -->"  # generator-made HTML (all text escaped) follows
-HTML_BLOCK_CLOSE = "<!-- /apidocgen:html -->"
-TABLE_MARK = "<!-- apidocgen:table -->"  # the next lines are a Markdown table the generator made
 
 
 def code_block(content: Any, lang: str = "", indent: int = 0) -> str:

@@ -452,17 +452,16 @@ class BlockPrefetch:
         self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
         highlight_code = extension.highlighter is not None
         convert_tables = extension.tables is not None
-        self._futures: list[Future[RenderedBlocks]] = [
-            self._executor.submit(
-                render_marked_blocks,
-                paths[start : start + self.CHUNK],
-                extensions,
-                configs,
-                highlight_code,
-                convert_tables,
+        self._futures: list[Future[RenderedBlocks]] = []
+        start, size = 0, 4  # small chunks first: the first pages are needed soonest
+        while start < len(paths):
+            chunk = paths[start : start + size]
+            self._futures.append(
+                self._executor.submit(
+                    render_marked_blocks, chunk, extensions, configs, highlight_code, convert_tables
+                )
             )
-            for start in range(0, len(paths), self.CHUNK)
-        ]
+            start, size = start + size, min(size * 2, self.CHUNK)
 
     def pending(self) -> int:
         """How many chunks have not been collected yet."""

@@ -21,13 +21,17 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import jsonschema
 import yaml
 
 from apidocgen.diagnostics import Diagnostic, error, warning
 from apidocgen.http import METHODS, explain_json_error, nesting_depth
+
+if TYPE_CHECKING:
+    # Imported where used: only descriptors that fail the quick check need it, and importing
+    # it costs more than parsing a few hundred valid descriptors.
+    import jsonschema
 
 ParameterLocation = Literal["path", "query", "body"]
 
@@ -788,6 +792,8 @@ def descriptor_schema_text() -> str:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(descriptor_schema())
 
 
@@ -938,6 +944,8 @@ def _keep_path_param(parameter: Parameter, api_path: str | None) -> bool:
 
 
 def _schema_errors(data: dict[str, Any]) -> list[jsonschema.ValidationError]:
+    import jsonschema
+
     try:
         return sorted(
             _validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]

@@ -193,8 +193,11 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
         previous = reusable_manifest(config.output, previous)
         previous_openapi = _read_previous_openapi(config.output, previous)
     # Imported here so that an up-to-date run does not pay for loading the pipeline.
+    from apidocgen.parse_cache import CACHE_GITIGNORE, PARSE_CACHE, read_parse_cache
     from apidocgen.pipeline import run
-    from apidocgen.write import plan, unified_diffs, write_output
+    from apidocgen.write import plan, unified_diffs, write_bookkeeping, write_output
+
+    parse_cache = read_parse_cache(config)
 
     with StageProgress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
         result = run(
@@ -203,6 +206,7 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
             lint_only=command == "lint",
             previous=previous,
             previous_openapi=previous_openapi,
+            parse_cache=parse_cache,
             progress=progress.stage,
         )
     printer.print_all(result.diagnostics)
@@ -247,6 +251,10 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
         fingerprint=fingerprint,
         diagnostics=[d.format() for d in result.diagnostics],
     )
+    if parse_cache.changed:
+        write_bookkeeping(
+            config.output, dict([CACHE_GITIGNORE, (PARSE_CACHE, parse_cache.to_bytes())])
+        )
     if not args.quiet:
         _summary(
             result, changes.added + changes.changed, time.perf_counter() - started, args.verbose
@@ -328,6 +336,11 @@ def _summary(result: RunResult, written: list[str], seconds: float, verbose: boo
     if verbose:
         for stage, spent in result.timings.items():
             print(f"  {stage:<8} {spent:.3f} s")
+        if "parsed" in counts:
+            print(
+                f"  parsed: {counts['parsed']} files; {counts.get('parse cache hits', 0)}"
+                " unchanged files from the parse cache"
+            )
         print(
             f"  rendered: {', '.join(result.rendered_units) or 'nothing'}; reused {len(result.reused)} files"
         )

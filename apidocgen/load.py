@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     # it costs more than parsing a few hundred valid descriptors.
     import jsonschema
 
+    from apidocgen.parse_cache import ParseCache
+
 ParameterLocation = Literal["path", "query", "body"]
 
 ENDPOINT_FIELDS = (
@@ -177,11 +179,18 @@ class _Limits:
 
 
 def load_input(
-    root: Path, *, max_descriptor_bytes: int, max_depth: int, display_root: str | None = None
+    root: Path,
+    *,
+    max_descriptor_bytes: int,
+    max_depth: int,
+    display_root: str | None = None,
+    cache: ParseCache | None = None,
 ) -> LoadResult:
     """Discover and read every `*.md` and `*.json` under `root`.
 
     `display_root` is how paths are shown in diagnostics (defaults to `root` as given).
+    A file whose bytes `cache` has seen before is not parsed again; what is parsed is handed
+    to `cache` for the next run.
     """
     shown = display_root if display_root is not None else str(root)
     limits = _Limits(max_descriptor_bytes, max_depth)
@@ -197,7 +206,7 @@ def load_input(
         where = _join(shown, rel)
         folder = rel.rpartition("/")[0]
         folders.add(folder)
-        record, problems = _load_file(real, rel, where, limits)
+        record, problems = _load_file(real, rel, where, limits, cache)
         diagnostics.extend(problems)
         if isinstance(record, Descriptor):
             descriptors.append(record)
@@ -342,7 +351,7 @@ class _TooLarge(Exception):
 
 
 def _load_file(
-    path: Path, rel: str, where: str, limits: _Limits
+    path: Path, rel: str, where: str, limits: _Limits, cache: ParseCache | None = None
 ) -> tuple[Descriptor | Page | None, list[Diagnostic]]:
     try:
         raw = _read_bounded(path, limits.max_descriptor_bytes)
@@ -363,6 +372,19 @@ def _load_file(
     except OSError as exc:
         return None, [error(where, 1, 1, f"cannot read file: {exc.strerror}")]
     digest = hashlib.sha256(raw).hexdigest()
+    if cache is not None:
+        cached = cache.file(rel, digest, where)
+        if cached is not None:
+            return cached
+    record, problems = _decode_and_parse(raw, rel, where, digest, limits)
+    if cache is not None:
+        cache.remember_file(rel, digest, where, record, problems)
+    return record, problems
+
+
+def _decode_and_parse(
+    raw: bytes, rel: str, where: str, digest: str, limits: _Limits
+) -> tuple[Descriptor | Page | None, list[Diagnostic]]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

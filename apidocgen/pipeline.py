@@ -26,6 +26,7 @@ from apidocgen.http import parse_examples
 from apidocgen.infer import BodySample, InferenceResult, infer_schemas
 from apidocgen.load import LoadResult, descriptor_schema_text, load_input
 from apidocgen.manifest import parent_unit, stable_hash
+from apidocgen.parse_cache import ParseCache
 from apidocgen.spec import Endpoint, assign_operation_ids, body_samples, build_openapi
 
 ProgressCallback = Callable[[str], None]
@@ -80,8 +81,12 @@ def run(
     lint_only: bool = False,
     previous: dict[str, Any] | None = None,
     previous_openapi: dict[str, Any] | None = None,
+    parse_cache: ParseCache | None = None,
 ) -> RunResult:
     """Run every stage; stop after the first stage that reports errors.
+
+    `parse_cache` holds what earlier runs parsed, by file content: unchanged files are not
+    parsed again, and what this run parses is added to it (for the command line to write).
 
     `previous_openapi` is the document the previous run wrote: when the example bodies and
     what names them are unchanged, its schemas are reused instead of inferred again.
@@ -104,15 +109,19 @@ def run(
         max_descriptor_bytes=config.max_descriptor_bytes,
         max_depth=config.max_depth,
         display_root=display_input,
+        cache=parse_cache,
     )
     result.diagnostics.extend(loaded.diagnostics)
     lap("load")
     progress("http")
     endpoints = _parse_examples(
-        loaded, config, display_input or str(config.input), result.diagnostics
+        loaded, config, display_input or str(config.input), result.diagnostics, parse_cache
     )
     lap("http")
     result.counts = {"endpoints": len(endpoints), "pages": len(loaded.pages)}
+    if parse_cache is not None:
+        result.counts["parsed"] = parse_cache.misses
+        result.counts["parse cache hits"] = parse_cache.hits
     if config.strict:
         result.diagnostics = [
             error(d.path, d.line, d.col, d.message) if d.severity == "warning" else d
@@ -139,12 +148,25 @@ def run(
 def collect_samples(config: Config) -> tuple[list[BodySample], list[Diagnostic]]:
     """The example bodies inference learns from, as a run gathers them (load, http, spec's
     selection), with the diagnostics; for benchmarks and tests of the inference stage."""
+    loaded, endpoints, diagnostics = parse_input(config)
+    return body_samples(endpoints, loaded.sections), diagnostics
+
+
+def parse_input(
+    config: Config, *, display_input: str | None = None, parse_cache: ParseCache | None = None
+) -> tuple[LoadResult, tuple[Endpoint, ...], list[Diagnostic]]:
+    """The load and http stages as a run does them: records, endpoints and diagnostics."""
     loaded = load_input(
-        config.input, max_descriptor_bytes=config.max_descriptor_bytes, max_depth=config.max_depth
+        config.input,
+        max_descriptor_bytes=config.max_descriptor_bytes,
+        max_depth=config.max_depth,
+        display_root=display_input,
+        cache=parse_cache,
     )
     diagnostics = list(loaded.diagnostics)
-    endpoints = _parse_examples(loaded, config, str(config.input), diagnostics)
-    return body_samples(endpoints, loaded.sections), diagnostics
+    shown = display_input or str(config.input)
+    endpoints = _parse_examples(loaded, config, shown, diagnostics, parse_cache)
+    return loaded, endpoints, diagnostics
 
 
 def _infer_and_render(
@@ -600,16 +622,24 @@ class _ModelsWorker:
 
 
 def _parse_examples(
-    loaded: LoadResult, config: Config, shown: str, diagnostics: list[Diagnostic]
+    loaded: LoadResult,
+    config: Config,
+    shown: str,
+    diagnostics: list[Diagnostic],
+    cache: ParseCache | None = None,
 ) -> tuple[Endpoint, ...]:
     parsed = []
     for descriptor in loaded.descriptors:
-        examples = parse_examples(
-            descriptor.example_request,
-            descriptor.example_response,
-            max_body_bytes=config.max_body_bytes,
-            max_depth=config.max_depth,
-        )
+        examples = cache.examples(descriptor) if cache is not None else None
+        if examples is None:
+            examples = parse_examples(
+                descriptor.example_request,
+                descriptor.example_response,
+                max_body_bytes=config.max_body_bytes,
+                max_depth=config.max_depth,
+            )
+            if cache is not None:
+                cache.remember_examples(descriptor, examples)
         where = f"{shown.rstrip('/')}/{descriptor.source}"
         for found in examples.problems:
             line = descriptor.line_of(found.field)

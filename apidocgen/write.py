@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -212,6 +213,51 @@ def _write_file(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
+
+
+def write_bookkeeping(output: Path, files: dict[str, bytes]) -> None:
+    """Write caches for the next run into `output`, each only where it differs from the disk.
+
+    They are not outputs: the manifest does not list them and `check` does not compare them.
+    One that cannot be written is left out (the next run does the work afresh); it never
+    fails the run that already wrote its outputs.
+    """
+    for path, data in sorted(files.items()):
+        target = output / check_relative_path(path)
+        if read_regular_file(target) == data:
+            continue
+        temporary = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, target)
+        except OSError:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+
+
+def read_regular_file(path: Path) -> bytes | None:
+    """The bytes of `path` if it is a regular file that can be read, else None (without
+    blocking on a FIFO or following a final symlink)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _prune_empty_dirs(root: Path, folder: Path) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from apidocgen.config import load_config
 from apidocgen.manifest import read_manifest
-from apidocgen.pipeline import run
+from apidocgen.parse_cache import CACHE_DIR, PARSE_CACHE, ParseCache, parse_settings
+from apidocgen.pipeline import parse_input, run
 from tests.conftest import ROOT, run_cli
 
 
@@ -32,8 +36,9 @@ def stamps(out: Path) -> dict[str, int]:
 
 
 def rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    """The outputs a run rewrote (not the manifest, not the caches for the next run)."""
     changed = {p for p in after if before.get(p) != after[p]}
-    return changed - {".apidocgen-manifest.json"}
+    return {p for p in changed - {".apidocgen-manifest.json"} if not p.startswith(CACHE_DIR)}
 
 
 def regenerate(source: Path, out: Path) -> str:
@@ -157,3 +162,161 @@ def test_hand_edited_client_module_is_restored(project: tuple[Path, Path]) -> No
     regenerate(source, out)
     assert module.read_text() == original
     assert (out / "python" / "sentry_api" / "_resources" / "events.py").is_file()
+
+
+# --- the parse cache ------------------------------------------------------------------------
+
+
+def parse_counts(stdout: str) -> tuple[int, int]:
+    """(files parsed, files taken from the parse cache) as `-v` reports them."""
+    found = re.search(r"parsed: (\d+) files; (\d+) unchanged files from the parse cache", stdout)
+    assert found is not None, stdout
+    return int(found.group(1)), int(found.group(2))
+
+
+def test_only_edited_descriptors_are_parsed_again(project: tuple[Path, Path]) -> None:
+    source, out = project
+    files = len(list(source.rglob("*.md")))
+    descriptor = source / "teams" / "put-team-details.md"
+    descriptor.write_text(descriptor.read_text().replace("Changes the name", "Renames"))
+    assert parse_counts(regenerate(source, out)) == (1, files - 1)
+    assert "Renames" in (out / "teams" / "put-team-details.md").read_text()
+    descriptor.write_text(descriptor.read_text().replace("Renames", "Changes the name"))
+    assert parse_counts(regenerate(source, out)) == (1, files - 1)
+    assert "Renames" not in (out / "teams" / "put-team-details.md").read_text()
+
+
+def _entry_lines(cache: bytes) -> tuple[bytes, list[bytes]]:
+    head, *lines = cache.rstrip(b"\n").split(b"\n")
+    return head, lines
+
+
+def _flip_a_letter(cache: bytes) -> bytes:
+    # Damage inside a kept text: trusted, it would show up in the team page.
+    assert cache.count(b"Changes the name") >= 1
+    return cache.replace(b"Changes the name", b"Changes the nane")
+
+
+def _valid_checksum_wrong_shape(cache: bytes) -> bytes:
+    head, lines = _entry_lines(cache)
+    damaged = []
+    for line in lines:
+        entry = json.loads(line.partition(b" ")[2])
+        entry["record"] = 5 if entry["kind"] == "descriptor" else {"title": []}
+        entry["examples"] = {"request": "GET /", "response": [], "problems": 7}
+        entry["diagnostics"] = [["x", 1, "fatal", None]]
+        payload = json.dumps(entry).encode()
+        damaged.append(hashlib.sha256(payload).hexdigest().encode() + b" " + payload)
+    return b"\n".join([head, *damaged]) + b"\n"
+
+
+DAMAGE = {
+    "garbage": lambda cache: b"\x00\xff not a cache \n\n\x00",
+    "empty": lambda cache: b"",
+    "truncated": lambda cache: cache[: len(cache) // 2],
+    "flipped-letter": _flip_a_letter,
+    "other-parser": lambda cache: cache.replace(b'"parser":"', b'"parser":"0', 1),
+    "other-format": lambda cache: cache.replace(b'"format":1', b'"format":0', 1),
+    "valid-checksum-wrong-shape": _valid_checksum_wrong_shape,
+    "lines-swapped": lambda cache: b"\n".join(reversed(cache.split(b"\n"))),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_a_damaged_parse_cache_means_a_full_parse(
+    damage: str, project: tuple[Path, Path], tmp_path: Path
+) -> None:
+    source, out = project
+    cache_file = out / PARSE_CACHE
+    cache_file.write_bytes(DAMAGE[damage](cache_file.read_bytes()))
+    # A warning, so that diagnostics from a damaged cache would show.
+    descriptor = source / "events" / "get-group-events.md"
+    descriptor.write_text(descriptor.read_text().replace('"title":', '"colour": 1,\n  "title":'))
+    proc = run_cli("--input", str(source), "--output", str(out), "--package", "sentry_api", "-v")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    fresh = tmp_path / "fresh"
+    expected = run_cli("--input", str(source), "--output", str(fresh), "--package", "sentry_api")
+    assert expected.returncode == 0, expected.stderr
+    assert "unknown field 'colour'" in expected.stderr
+    assert proc.stderr == expected.stderr
+    assert "Changes the nane" not in (out / "teams" / "put-team-details.md").read_text()
+    assert snapshot(out) == snapshot(fresh)
+    # The cache is whole again: the next edit parses one file.
+    descriptor.write_text(descriptor.read_text().replace('"colour": 1', '"colour": 2'))
+    files = len(list(source.rglob("*.md")))
+    assert parse_counts(regenerate(source, out)) == (1, files - 1)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (the manifest and the parse cache too) by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_check_uses_the_cache_but_writes_nothing(project: tuple[Path, Path]) -> None:
+    source, out = project
+    before = snapshot(out)
+    args = ("check", "--input", str(source), "--output", str(out), "--package", "sentry_api")
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    descriptor = source / "teams" / "put-team-details.md"
+    original = descriptor.read_text()
+    descriptor.write_text(original.replace("Changes the name", "Renames"))
+    proc = run_cli(*args)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "would change" in proc.stdout
+    descriptor.write_text(original)
+    assert run_cli(*args).returncode == 0
+    assert snapshot(out) == before
+
+
+def _hostile_cases() -> list[Any]:
+    from tests.test_hostile import CASES, _fifo
+
+    return [pytest.param(c, id=c.id) for c in CASES if c.setup is not _fifo]
+
+
+@pytest.mark.parametrize("case", _hostile_cases())
+def test_the_parse_cache_gives_what_parsing_gives(case: Any, tmp_path: Path) -> None:
+    """Every hostile input: records, examples and diagnostics from the cache equal a parse."""
+    from tests.test_hostile import GOOD, write_files
+
+    source = tmp_path / "in"
+    write_files(source, GOOD)
+    write_files(source, case.files)
+    if case.setup is not None:
+        case.setup(source, tmp_path)
+    (tmp_path / "pyproject.toml").write_text(f"[tool.apidocgen]\n{case.config}\n")
+    config, problems = load_config(tmp_path / "pyproject.toml")
+    config = replace(config, input=source, output=tmp_path / "out")
+
+    cold = ParseCache(parse_settings(config))
+    parsed = parse_input(config, display_input="in", parse_cache=cold)
+    warm = ParseCache(parse_settings(config), cold.to_bytes())
+    assert parse_input(config, display_input="in", parse_cache=warm) == parsed
+    assert parse_input(config, display_input="in") == parsed
+    assert warm.hits >= len(GOOD) and warm.hits + warm.misses == cold.misses
+    assert warm.to_bytes() == cold.to_bytes()
+
+
+@pytest.mark.parametrize("blocker", ["folder-for-the-cache-file", "file-for-the-cache-folder"])
+def test_a_cache_that_cannot_be_read_or_written_fails_nothing(
+    blocker: str, project: tuple[Path, Path]
+) -> None:
+    source, out = project
+    shutil.rmtree(out / CACHE_DIR)
+    if blocker == "folder-for-the-cache-file":
+        (out / PARSE_CACHE).mkdir(parents=True)
+    else:
+        (out / CACHE_DIR).write_text("not a folder\n")
+    descriptor = source / "teams" / "put-team-details.md"
+    descriptor.write_text(descriptor.read_text().replace("Changes the name", "Renames"))
+    files = len(list(source.rglob("*.md")))
+    assert parse_counts(regenerate(source, out)) == (files, 0)
+    assert "Renames" in (out / "teams" / "put-team-details.md").read_text()
+    args = ("check", "--input", str(source), "--output", str(out), "--package", "sentry_api")
+    assert run_cli(*args).returncode == 0

@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jinja2.bccache import bc_magic
 
 from apidocgen.config import load_config
 from apidocgen.manifest import read_manifest
 from apidocgen.parse_cache import CACHE_DIR, PARSE_CACHE, ParseCache, parse_settings
 from apidocgen.pipeline import parse_input, run
+from apidocgen.render.templates import template_environment
 from tests.conftest import ROOT, run_cli
 
 
@@ -320,3 +322,45 @@ def test_a_cache_that_cannot_be_read_or_written_fails_nothing(
     assert "Renames" in (out / "teams" / "put-team-details.md").read_text()
     args = ("check", "--input", str(source), "--output", str(out), "--package", "sentry_api")
     assert run_cli(*args).returncode == 0
+
+
+# --- compiled templates ---------------------------------------------------------------------
+
+
+def _render_probe(templates: Path, bytecode: Path) -> str:
+    env = template_environment(templates, bytecode_dir=bytecode)
+    return env.get_template("probe.md.j2").render(items=["a", "b"], title="T")
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(tmp_path: Path) -> None:
+    templates, bytecode = tmp_path / "templates", tmp_path / "bytecode"
+    templates.mkdir()
+    bytecode.mkdir()
+    (templates / "probe.md.j2").write_text(
+        "# {{ title }}\n{% for item in items %}\n- {{ item | tojson_pretty }}\n{% endfor %}\n"
+    )
+    expected = '# T\n- "a"\n- "b"\n'
+    assert _render_probe(templates, bytecode) == expected
+    [entry] = list(bytecode.iterdir())
+    compiled = entry.read_bytes()
+    assert _render_probe(templates, bytecode) == expected
+    assert entry.read_bytes() == compiled
+    magic = compiled[: len(bc_magic)]
+    damages = (b"", b"garbage", compiled[: len(compiled) // 2], magic + b"\xff not a pickle")
+    for damage in damages:
+        entry.write_bytes(damage)
+        assert _render_probe(templates, bytecode) == expected
+        assert entry.read_bytes() == compiled
+    # An edited template is compiled again, whatever the cache holds.
+    (templates / "probe.md.j2").write_text("{{ title }}!\n")
+    assert _render_probe(templates, bytecode) == "T!\n"
+
+
+def test_an_unusable_template_cache_folder_fails_nothing(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "probe.md.j2").write_text("{{ title }}: {{ items | length }}\n")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    assert _render_probe(templates, blocked) == "T: 2\n"
+    assert _render_probe(templates, tmp_path / "missing") == "T: 2\n"

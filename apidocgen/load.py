@@ -23,15 +23,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
-
 from apidocgen.diagnostics import Diagnostic, error, warning
 from apidocgen.http import METHODS, explain_json_error, nesting_depth
 
 if TYPE_CHECKING:
-    # Imported where used: only descriptors that fail the quick check need it, and importing
-    # it costs more than parsing a few hundred valid descriptors.
+    # Imported where used: only descriptors that fail the quick check need jsonschema, only
+    # YAML front matter needs yaml, and importing them costs more than parsing a few hundred
+    # JSON descriptors.
     import jsonschema
+    import yaml
 
     from apidocgen.parse_cache import ParseCache
 
@@ -585,28 +585,37 @@ class _ParsedYaml:
     problems: tuple[Diagnostic, ...] = ()
 
 
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 15x faster
-
-
-class _FrontMatterLoader(_SafeLoader):  # type: ignore[misc]
+@cache
+def _front_matter_loader() -> Any:
     """Safe YAML that records duplicate keys (PyYAML keeps the last one silently)."""
+    import yaml
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int]] = []
+    safe_loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 15x faster
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
-        seen: set[tuple[str, str]] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                key = (key_node.tag, key_node.value)
-                if key in seen:
-                    self.duplicates.append((key_node.value, key_node.start_mark.line))
-                seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+    class FrontMatterLoader(safe_loader):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.duplicates: list[tuple[str, int]] = []
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+            seen: set[tuple[str, str]] = set()
+            for key_node, _ in node.value:
+                if (
+                    isinstance(key_node, yaml.ScalarNode)
+                    and key_node.tag != "tag:yaml.org,2002:merge"
+                ):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        self.duplicates.append((key_node.value, key_node.start_mark.line))
+                    seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return FrontMatterLoader
 
 
 def _parse_yaml(content: str, first_line: int, where: str, limits: _Limits) -> _ParsedYaml:
+    import yaml
+
     depth = nesting_depth(content)
     if depth > limits.max_depth:
         return _ParsedYaml(
@@ -621,7 +630,7 @@ def _parse_yaml(content: str, first_line: int, where: str, limits: _Limits) -> _
                 ),
             ),
         )
-    loader = _FrontMatterLoader(content)
+    loader = _front_matter_loader()(content)
     lines: dict[str, int] = {}
     try:
         node = loader.get_single_node()

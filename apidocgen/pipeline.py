@@ -9,14 +9,12 @@ the models in a second process beside the pages when both need work.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -28,6 +26,9 @@ from apidocgen.load import LoadResult, descriptor_schema_text, load_input
 from apidocgen.manifest import parent_unit, stable_hash
 from apidocgen.parse_cache import ParseCache
 from apidocgen.spec import Endpoint, assign_operation_ids, body_samples, build_openapi
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 ProgressCallback = Callable[[str], None]
 # The descriptor format, published in the output (and so in the site) beside openapi.json.
@@ -610,6 +611,10 @@ class _ModelsWorker:
     def start(cls) -> _ModelsWorker | None:
         if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
             return None
+        # Imported here: runs that render no models need neither.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         return cls(
             ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         )

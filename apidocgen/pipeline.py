@@ -332,6 +332,8 @@ def _render(
             for path, item in openapi.get("paths", {}).items()
         },
     }
+    # The docs show the whole document: their key covers it through the document's own digest.
+    openapi_key = stable_hash(["openapi", openapi])
     units = [
         _Unit(
             "models",
@@ -340,7 +342,7 @@ def _render(
         ),
         _Unit(
             "docs",
-            stable_hash(["docs", settings, openapi, _pages_data(loaded)]),
+            stable_hash(["docs", settings, openapi_key, _pages_data(loaded)]),
             lambda: _render_docs(
                 openapi, loaded, config, env, settings, old_units, old_members, result
             ),
@@ -351,7 +353,7 @@ def _render(
             lambda: _render_client(openapi, config, env, old_units, old_members, result),
         ),
     ]
-    result.units["openapi"] = stable_hash(["openapi", openapi])
+    result.units["openapi"] = openapi_key
     result.unit_of["openapi.json"] = "openapi"
     result.unit_of[DESCRIPTOR_SCHEMA_FILE] = "openapi"
     todo = []
@@ -454,10 +456,11 @@ def _render_docs(
         ]
     )
     keys: dict[str, str] = {}
+    references = _References(components)
     for op in operations:
         operation_id = op.get("operationId")
         if isinstance(operation_id, str):
-            closure = {name: components[name] for name in sorted(_referenced(op, components))}
+            closure = {name: components[name] for name in sorted(references.of(op))}
             keys[operation_id] = stable_hash(["page", settings, skeleton, op, closure])
     skip = frozenset(
         operation_id
@@ -524,26 +527,46 @@ def _all_operations(openapi: dict[str, Any]) -> list[dict[str, Any]]:
 _EXAMPLE_KEYS = frozenset({"example", "examples", "x-apidocgen-examples"})
 
 
-def _referenced(value: Any, components: dict[str, Any]) -> set[str]:
-    """Names of the components that `value` references, directly or through others.
+class _References:
+    """Which components a value references, directly or through others.
 
+    Each component's own references are collected once, however many operations reach it.
     Examples are data, never schemas: they are not searched (they are the bulk of an
     operation)."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-                name = ref.rsplit("/", 1)[1]
-                if name not in found and name in components:
-                    found.add(name)
-                    stack.append(components[name])
-            stack.extend(v for k, v in item.items() if k != "$ref" and k not in _EXAMPLE_KEYS)
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+
+    def __init__(self, components: dict[str, Any]) -> None:
+        self.components = components
+        self._direct: dict[str, set[str]] = {}
+
+    def of(self, value: Any) -> set[str]:
+        found: set[str] = set()
+        stack = list(self._direct_references(value))
+        while stack:
+            name = stack.pop()
+            if name in found:
+                continue
+            found.add(name)
+            direct = self._direct.get(name)
+            if direct is None:
+                direct = self._direct[name] = self._direct_references(self.components[name])
+            stack.extend(direct)
+        return found
+
+    def _direct_references(self, value: Any) -> set[str]:
+        names: set[str] = set()
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                ref = item.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    name = ref.rsplit("/", 1)[1]
+                    if name in self.components:
+                        names.add(name)
+                stack.extend(v for k, v in item.items() if k != "$ref" and k not in _EXAMPLE_KEYS)
+            elif isinstance(item, list):
+                stack.extend(item)
+        return names
 
 
 # What only the documentation shows: the client's key leaves these out so that editing an

@@ -286,6 +286,8 @@ def _symlink_target(path: Path, real_root: Path) -> tuple[Path | None, str]:
 
 def _name_problem(name: str, kind: str) -> str | None:
     """Why a file or folder name cannot be used, or None."""
+    if name.isascii() and name.isprintable():
+        return None  # the common case, spared the scan below
     if any("\ud800" <= char <= "\udfff" for char in name):
         return f"{kind} name is not valid UTF-8; rename the {kind}"
     for char in name:

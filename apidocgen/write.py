@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from apidocgen import __version__
 from apidocgen.manifest import MANIFEST, read_manifest
@@ -78,13 +79,19 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _previous_files(output: Path) -> list[str]:
-    files = read_manifest(output).get("files")
+def _previous_files(manifest: dict[str, Any]) -> list[str]:
+    files = manifest.get("files")
     return sorted(files) if isinstance(files, dict) else []
 
 
-def plan(output: Path, files: dict[str, str], reused: Iterable[str] = ()) -> Changes:
-    """Compare generated files with the output folder without touching it."""
+def plan(
+    output: Path,
+    files: dict[str, str],
+    reused: Iterable[str] = (),
+    previous: dict[str, Any] | None = None,
+) -> Changes:
+    """Compare generated files with the output folder without touching it (`previous`: the
+    manifest in the folder, when the caller has read it already)."""
     changes = Changes()
     kept = set(reused)
     check_distinct_paths(files)
@@ -100,7 +107,7 @@ def plan(output: Path, files: dict[str, str], reused: Iterable[str] = ()) -> Cha
         else:
             changes.unchanged += 1
     changes.unchanged += len(kept)
-    for path in _previous_files(output):
+    for path in _previous_files(read_manifest(output) if previous is None else previous):
         if path in files or path in kept:
             continue
         try:
@@ -138,12 +145,15 @@ def manifest_text(
     fingerprint: str,
     output: Path,
     diagnostics: Iterable[str] = (),
+    previous_manifest: dict[str, Any] | None = None,
 ) -> str:
     """The manifest for an output made of `files` plus the `reused` files already on disk.
 
     It also keeps the run's diagnostics, so that a later up-to-date run can repeat them."""
     entries: dict[str, dict[str, str]] = {}
-    previous = read_manifest(output).get("files") or {}
+    if previous_manifest is None:
+        previous_manifest = read_manifest(output)
+    previous = previous_manifest.get("files") or {}
     for path in reused:
         old = previous.get(path) if isinstance(previous, dict) else None
         sha = old.get("sha256") if isinstance(old, dict) else None
@@ -172,16 +182,18 @@ def write_output(
 ) -> Changes:
     """Bring `output` to `files` plus the `reused` files, changing only what differs."""
     reused = sorted(set(reused))
-    changes = plan(output, files, reused)
-    manifest = manifest_text(
-        files, reused, units or {}, unit_of or {}, fingerprint, output, diagnostics
-    )
-    to_write = changes.added + changes.changed
     manifest_path = output / MANIFEST
     try:
-        manifest_same = manifest_path.read_text("utf-8") == manifest
-    except OSError:
-        manifest_same = False
+        old_manifest: str | None = manifest_path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        old_manifest = None
+    previous = _parse_manifest(old_manifest)
+    changes = plan(output, files, reused, previous)
+    manifest = manifest_text(
+        files, reused, units or {}, unit_of or {}, fingerprint, output, diagnostics, previous
+    )
+    to_write = changes.added + changes.changed
+    manifest_same = old_manifest == manifest
     if not to_write and not changes.removed and manifest_same:
         return changes
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -207,6 +219,15 @@ def write_output(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return changes
+
+
+def _parse_manifest(text: str | None) -> dict[str, Any]:
+    """A manifest's data, as `read_manifest` gives it."""
+    try:
+        data = json.loads(text) if text is not None else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _write_file(path: Path, text: str) -> None:

@@ -18,9 +18,11 @@ from apidocgen import __version__
 from apidocgen.config import Config, check_config, load_config
 from apidocgen.diagnostics import Diagnostic
 from apidocgen.manifest import (
+    OutputStates,
     input_fingerprint,
     outputs_intact,
     read_manifest,
+    read_output_states,
     reusable_manifest,
 )
 from apidocgen.render.templates import shipped_templates_dir
@@ -175,10 +177,14 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
     fingerprint = ""
     previous: dict[str, Any] = {}
     previous_openapi: dict[str, Any] | None = None
+    states: OutputStates | None = None
     if command == "generate":
         fingerprint = input_fingerprint(config, shipped_templates_dir())
         previous = read_manifest(config.output)
-        if previous.get("inputs") == fingerprint and outputs_intact(config.output, previous):
+        states = read_output_states(config.output)
+        if previous.get("inputs") == fingerprint and outputs_intact(
+            config.output, previous, states
+        ):
             # Nothing changed since the run that wrote the output: its warnings still hold.
             remembered = previous.get("diagnostics")
             if isinstance(remembered, list) and not args.quiet:
@@ -190,10 +196,10 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
                     f" ({time.perf_counter() - started:.2f} s)"
                 )
             return EXIT_OK
-        previous = reusable_manifest(config.output, previous)
+        previous = reusable_manifest(config.output, previous, states)
         previous_openapi = _read_previous_openapi(config.output, previous)
     # Imported here so that an up-to-date run does not pay for loading the pipeline.
-    from apidocgen.parse_cache import CACHE_GITIGNORE, PARSE_CACHE, read_parse_cache
+    from apidocgen.parse_cache import PARSE_CACHE, read_parse_cache
     from apidocgen.pipeline import run
     from apidocgen.write import plan, unified_diffs, write_bookkeeping, write_output
 
@@ -250,15 +256,16 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
         unit_of=result.unit_of,
         fingerprint=fingerprint,
         diagnostics=[d.format() for d in result.diagnostics],
+        states=states,
     )
     if parse_cache.changed:
-        write_bookkeeping(
-            config.output, dict([CACHE_GITIGNORE, (PARSE_CACHE, parse_cache.to_bytes())])
-        )
+        write_bookkeeping(config.output, {PARSE_CACHE: parse_cache.to_bytes()})
     if not args.quiet:
         _summary(
             result, changes.added + changes.changed, time.perf_counter() - started, args.verbose
         )
+        if args.verbose and states is not None:
+            print(f"  outputs checked: {states.trusted} by size and mtime, {states.hashed} hashed")
     return EXIT_OK
 
 

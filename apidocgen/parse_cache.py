@@ -37,14 +37,9 @@ from apidocgen.http import (
     ParsedExamples,
 )
 from apidocgen.load import Descriptor, Page, Parameter
+from apidocgen.manifest import CACHE_DIR
 
-CACHE_DIR = ".apidocgen-cache"
 PARSE_CACHE = f"{CACHE_DIR}/parsed.jsonl"
-# Tools that find the folder should leave it alone (as with .pytest_cache and .ruff_cache).
-CACHE_GITIGNORE = (
-    f"{CACHE_DIR}/.gitignore",
-    b"# Created by apidocgen: a cache, never commit it.\n*\n",
-)
 _FORMAT = 1
 # What a damaged entry can raise while it is turned back into records.
 _DECODE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)

@@ -22,7 +22,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from apidocgen import __version__
-from apidocgen.manifest import MANIFEST, read_manifest
+from apidocgen.manifest import (
+    CACHE_DIR,
+    CACHE_GITIGNORE,
+    MANIFEST,
+    OUTPUT_STATES,
+    OutputStates,
+    read_manifest,
+)
 from apidocgen.naming import is_reserved_file_name
 
 # Characters Windows refuses in a file name (besides controls and `/`).
@@ -146,10 +153,12 @@ def manifest_text(
     output: Path,
     diagnostics: Iterable[str] = (),
     previous_manifest: dict[str, Any] | None = None,
+    digests: dict[str, str] | None = None,
 ) -> str:
     """The manifest for an output made of `files` plus the `reused` files already on disk.
 
-    It also keeps the run's diagnostics, so that a later up-to-date run can repeat them."""
+    It also keeps the run's diagnostics, so that a later up-to-date run can repeat them.
+    `digests` are those of `files`, when the caller has them already."""
     entries: dict[str, dict[str, str]] = {}
     if previous_manifest is None:
         previous_manifest = read_manifest(output)
@@ -159,7 +168,8 @@ def manifest_text(
         sha = old.get("sha256") if isinstance(old, dict) else None
         entries[path] = {"sha256": str(sha), "unit": unit_of.get(path, "")}
     for path, text in files.items():
-        entries[path] = {"sha256": digest(text), "unit": unit_of.get(path, "")}
+        sha = digests[path] if digests is not None else digest(text)
+        entries[path] = {"sha256": sha, "unit": unit_of.get(path, "")}
     data = {
         "generator": f"apidocgen {__version__}",
         "inputs": fingerprint,
@@ -179,9 +189,32 @@ def write_output(
     unit_of: dict[str, str] | None = None,
     fingerprint: str = "",
     diagnostics: Iterable[str] = (),
+    states: OutputStates | None = None,
 ) -> Changes:
-    """Bring `output` to `files` plus the `reused` files, changing only what differs."""
+    """Bring `output` to `files` plus the `reused` files, changing only what differs.
+
+    Then record the state (size, mtime) of every output whose content is known, for the
+    next run to check them without hashing; `states` holds what this run saw of the reused
+    files (see `manifest.OutputStates`).
+    """
     reused = sorted(set(reused))
+    digests = {path: digest(text) for path, text in files.items()}
+    before = {path: _state(output / path) for path in files}
+    changes = _write_tree(output, files, reused, units, unit_of, fingerprint, diagnostics, digests)
+    _record_states(output, files, reused, digests, before, changes, states)
+    return changes
+
+
+def _write_tree(
+    output: Path,
+    files: dict[str, str],
+    reused: list[str],
+    units: dict[str, str] | None,
+    unit_of: dict[str, str] | None,
+    fingerprint: str,
+    diagnostics: Iterable[str],
+    digests: dict[str, str],
+) -> Changes:
     manifest_path = output / MANIFEST
     try:
         old_manifest: str | None = manifest_path.read_text("utf-8")
@@ -190,7 +223,15 @@ def write_output(
     previous = _parse_manifest(old_manifest)
     changes = plan(output, files, reused, previous)
     manifest = manifest_text(
-        files, reused, units or {}, unit_of or {}, fingerprint, output, diagnostics, previous
+        files,
+        reused,
+        units or {},
+        unit_of or {},
+        fingerprint,
+        output,
+        diagnostics,
+        previous,
+        digests,
     )
     to_write = changes.added + changes.changed
     manifest_same = old_manifest == manifest
@@ -221,6 +262,41 @@ def write_output(
     return changes
 
 
+def _state(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _record_states(
+    output: Path,
+    files: dict[str, str],
+    reused: list[str],
+    digests: dict[str, str],
+    before: dict[str, tuple[int, int] | None],
+    changes: Changes,
+    states: OutputStates | None,
+) -> None:
+    """Record (size, mtime_ns, sha256) of each output whose content this run knows: written
+    now, found equal to what was generated, or reused after `states` checked it. A file that
+    changed since it was checked gets no record (the next run hashes it)."""
+    written = set(changes.added + changes.changed)
+    seen = states.seen if states is not None else {}
+    records: dict[str, tuple[int, int, str]] = {}
+    for path in sorted({*files, *reused}):
+        now = _state(output / path)
+        if now is None:
+            continue
+        if path in files:
+            if path in written or now == before.get(path):
+                records[path] = (*now, digests[path])
+        elif path in seen and seen[path][:2] == now:
+            records[path] = seen[path]
+    write_bookkeeping(output, {OUTPUT_STATES: OutputStates.to_bytes(records)})
+
+
 def _parse_manifest(text: str | None) -> dict[str, Any]:
     """A manifest's data, as `read_manifest` gives it."""
     try:
@@ -243,6 +319,8 @@ def write_bookkeeping(output: Path, files: dict[str, bytes]) -> None:
     One that cannot be written is left out (the next run does the work afresh); it never
     fails the run that already wrote its outputs.
     """
+    if any(path.startswith(f"{CACHE_DIR}/") for path in files):
+        files = dict([CACHE_GITIGNORE], **files)
     for path, data in sorted(files.items()):
         target = output / check_relative_path(path)
         if read_regular_file(target) == data:

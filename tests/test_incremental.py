@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -14,8 +15,8 @@ import pytest
 from jinja2.bccache import bc_magic
 
 from apidocgen.config import load_config
-from apidocgen.manifest import read_manifest
-from apidocgen.parse_cache import CACHE_DIR, PARSE_CACHE, ParseCache, parse_settings
+from apidocgen.manifest import CACHE_DIR, OUTPUT_STATES, read_manifest
+from apidocgen.parse_cache import PARSE_CACHE, ParseCache, parse_settings
 from apidocgen.pipeline import parse_input, run
 from apidocgen.render.templates import template_environment
 from tests.conftest import ROOT, run_cli
@@ -152,7 +153,7 @@ def test_reused_pages_equal_a_fresh_run(project: tuple[Path, Path], tmp_path: Pa
     files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
     for rel in files:
-        if rel.name != ".apidocgen-manifest.json":
+        if rel.name != ".apidocgen-manifest.json" and rel.as_posix() != OUTPUT_STATES:
             assert (fresh / rel).read_bytes() == (out / rel).read_bytes(), rel
 
 
@@ -251,11 +252,12 @@ def test_a_damaged_parse_cache_means_a_full_parse(
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` (the manifest and the parse cache too) by relative path."""
+    """Every file under `folder` (the manifest and the parse cache too) by relative path,
+    but the record of the outputs' mtimes."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.relative_to(folder).as_posix() != OUTPUT_STATES
     }
 
 
@@ -364,3 +366,97 @@ def test_an_unusable_template_cache_folder_fails_nothing(tmp_path: Path) -> None
     blocked.write_text("")
     assert _render_probe(templates, blocked) == "T: 2\n"
     assert _render_probe(templates, tmp_path / "missing") == "T: 2\n"
+
+
+# --- checking outputs by size and mtime -----------------------------------------------------
+
+
+def output_checks(stdout: str) -> tuple[int, int]:
+    """(outputs checked by size and mtime, outputs hashed) as `-v` reports them."""
+    found = re.search(r"outputs checked: (\d+) by size and mtime, (\d+) hashed", stdout)
+    assert found is not None, stdout
+    return int(found.group(1)), int(found.group(2))
+
+
+def age_the_record(out: Path) -> None:
+    """Make the record of output states newer than every output (as when the outputs were
+    written well before it), so that every record is trusted."""
+    later = max(p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()) + 10**9
+    os.utime(out / OUTPUT_STATES, ns=(later, later))
+
+
+def test_outputs_are_checked_by_size_and_mtime(project: tuple[Path, Path]) -> None:
+    source, out = project
+    outputs = len(read_manifest(out)["files"])
+    age_the_record(out)
+    descriptor = source / "teams" / "put-team-details.md"
+    descriptor.write_text(descriptor.read_text().replace("Changes the name", "Renames"))
+    assert output_checks(regenerate(source, out)) == (outputs, 0)
+
+
+def test_a_same_size_hand_edit_is_found(project: tuple[Path, Path]) -> None:
+    source, out = project
+    age_the_record(out)
+    page = out / "events" / "get-group-events.md"
+    original = page.read_bytes()
+    edited = original.replace(b"#", b"=", 1)
+    assert edited != original and len(edited) == len(original)
+    page.write_bytes(edited)  # written after the record: its mtime differs, or is too recent
+    descriptor = source / "teams" / "put-team-details.md"
+    descriptor.write_text(descriptor.read_text().replace("Changes the name", "Renames"))
+    regenerate(source, out)
+    assert page.read_bytes() == original
+    # Also when nothing else changed (the up-to-date check).
+    page.write_bytes(edited)
+    regenerate(source, out)
+    assert page.read_bytes() == original
+
+
+def _forged_records(data: bytes) -> bytes:
+    """Records that match every file's size and mtime but not its content."""
+    body = json.loads(data.partition(b"\n")[2])
+    for record in body["files"].values():
+        record[2] = "0" * 64
+    text = json.dumps(body).encode()
+    return hashlib.sha256(text).hexdigest().encode() + b"\n" + text
+
+
+@pytest.mark.parametrize("damage", ["garbage", "bad-checksum", "forged-digests"])
+def test_a_damaged_record_of_outputs_costs_only_time(
+    damage: str, project: tuple[Path, Path], tmp_path: Path
+) -> None:
+    source, out = project
+    record = out / OUTPUT_STATES
+    data = record.read_bytes()
+    record.write_bytes(
+        {
+            "garbage": b"\x00 not json",
+            "bad-checksum": b"0" * 64 + data[64:],
+            "forged-digests": _forged_records(data),
+        }[damage]
+    )
+    age_the_record(out)
+    page = out / "teams" / "put-team-details.md"
+    page.write_text("edited by hand\n")
+    stdout = regenerate(source, out)
+    fresh = tmp_path / "fresh"
+    assert run_cli("--input", str(source), "--output", str(fresh)).returncode == 0
+    assert page.read_bytes() == (fresh / "teams" / "put-team-details.md").read_bytes()
+    assert "up to date" not in stdout
+    args = ("check", "--input", str(source), "--output", str(out), "--package", "sentry_api")
+    assert run_cli(*args).returncode == 0
+
+
+def test_an_edit_in_the_tick_of_the_record_is_found(project: tuple[Path, Path]) -> None:
+    """An edit that keeps a file's size and lands in the clock tick in which the record was
+    written leaves size and mtime as recorded: such a record is not trusted."""
+    source, out = project
+    page = out / "events" / "get-group-events.md"
+    original = page.read_bytes()
+    written = page.stat().st_mtime_ns
+    page.write_bytes(original.replace(b"#", b"=", 1))
+    os.utime(page, ns=(written, written))
+    os.utime(out / OUTPUT_STATES, ns=(written, written))
+    stdout = regenerate(source, out)
+    assert page.read_bytes() == original
+    assert "up to date" not in stdout

@@ -154,6 +154,8 @@ class ParseCache:
         `<sha256 of the entry> <entry JSON>`, in path order."""
         lines = {**self._kept}
         for source, entry in self._fresh.items():
+            # Records hold no NaN or infinity, which JSON could not carry back: example bodies
+            # with them are refused by `http`, and descriptor fields hold no floats.
             try:
                 payload = orjson.dumps(entry)
             except (TypeError, orjson.JSONEncodeError):

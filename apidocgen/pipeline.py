@@ -280,7 +280,8 @@ def _previous_inference(
 def dump_openapi(openapi: dict[str, Any]) -> str:
     """openapi.json text: two-space indent, key order as built, UTF-8, final newline."""
     try:
-        return orjson.dumps(openapi, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+        options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+        return orjson.dumps(openapi, option=options).decode("utf-8")
     except (TypeError, orjson.JSONEncodeError):
         # Integers beyond 64 bits (valid JSON in an example) are out of orjson's range.
         import json

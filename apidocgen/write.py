@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import orjson
+
 from apidocgen import __version__
 from apidocgen.manifest import (
     CACHE_DIR,
@@ -177,7 +179,11 @@ def manifest_text(
         "files": {p: entries[p] for p in sorted(entries)},
         "diagnostics": list(diagnostics),
     }
-    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+    options = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+    try:
+        return orjson.dumps(data, option=options).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):  # a lone surrogate in a diagnostic
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
 def write_output(
@@ -262,6 +268,13 @@ def _write_tree(
     return changes
 
 
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
 def _state(path: Path) -> tuple[int, int] | None:
     try:
         info = path.stat()
@@ -323,7 +336,7 @@ def write_bookkeeping(output: Path, files: dict[str, bytes]) -> None:
         files = dict([CACHE_GITIGNORE], **files)
     for path, data in sorted(files.items()):
         target = output / check_relative_path(path)
-        if read_regular_file(target) == data:
+        if _size(target) == len(data) and read_regular_file(target) == data:
             continue
         temporary = None
         try:

@@ -18,6 +18,7 @@ from apidocgen import __version__
 from apidocgen.config import Config, check_config, load_config
 from apidocgen.diagnostics import Diagnostic
 from apidocgen.manifest import (
+    CLIENT_TYPES,
     OutputStates,
     input_fingerprint,
     outputs_intact,
@@ -201,9 +202,18 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
     # Imported here so that an up-to-date run does not pay for loading the pipeline.
     from apidocgen.parse_cache import PARSE_CACHE, read_parse_cache
     from apidocgen.pipeline import run
-    from apidocgen.write import plan, unified_diffs, write_bookkeeping, write_output
+    from apidocgen.write import (
+        plan,
+        read_regular_file,
+        unified_diffs,
+        write_bookkeeping,
+        write_output,
+    )
 
     parse_cache = read_parse_cache(config)
+    client_types = (
+        read_regular_file(config.output / CLIENT_TYPES) if command == "generate" else None
+    )
 
     with StageProgress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
         result = run(
@@ -213,6 +223,7 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
             previous=previous,
             previous_openapi=previous_openapi,
             parse_cache=parse_cache,
+            previous_client_types=client_types,
             progress=progress.stage,
         )
     printer.print_all(result.diagnostics)
@@ -258,8 +269,10 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
         diagnostics=[d.format() for d in result.diagnostics],
         states=states,
     )
+    caches = dict(result.caches)
     if parse_cache.changed:
-        write_bookkeeping(config.output, {PARSE_CACHE: parse_cache.to_bytes()})
+        caches[PARSE_CACHE] = parse_cache.to_bytes()
+    write_bookkeeping(config.output, caches)
     if not args.quiet:
         _summary(
             result, changes.added + changes.changed, time.perf_counter() - started, args.verbose

@@ -25,6 +25,7 @@ MANIFEST = ".apidocgen-manifest.json"
 # Caches for the next run (not outputs: the manifest does not list them, check ignores them).
 CACHE_DIR = ".apidocgen-cache"
 OUTPUT_STATES = f"{CACHE_DIR}/outputs.json"
+CLIENT_TYPES = f"{CACHE_DIR}/client-types.json"
 # Tools that find the folder should leave it alone (as with .pytest_cache and .ruff_cache).
 CACHE_GITIGNORE = (
     f"{CACHE_DIR}/.gitignore",

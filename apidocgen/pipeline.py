@@ -58,6 +58,8 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     rendered_units: list[str] = field(default_factory=list)
+    # Files for the cache folder (output-relative path -> bytes), for the next run.
+    caches: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -83,8 +85,12 @@ def run(
     previous: dict[str, Any] | None = None,
     previous_openapi: dict[str, Any] | None = None,
     parse_cache: ParseCache | None = None,
+    previous_client_types: bytes | None = None,
 ) -> RunResult:
     """Run every stage; stop after the first stage that reports errors.
+
+    `previous_client_types` is what the previous run kept of its model plan for the client
+    (`RunResult.caches`): used when the models' inputs are unchanged.
 
     `parse_cache` holds what earlier runs parsed, by file content: unchanged files are not
     parsed again, and what this run parses is added to it (for the command line to write).
@@ -138,7 +144,16 @@ def run(
     worker = _ModelsWorker.start() if early else None
     try:
         _infer_and_render(
-            config, loaded, endpoints, result, previous, previous_openapi, progress, lap, worker
+            config,
+            loaded,
+            endpoints,
+            result,
+            previous,
+            previous_openapi,
+            previous_client_types,
+            progress,
+            lap,
+            worker,
         )
     finally:
         if worker is not None:
@@ -177,6 +192,7 @@ def _infer_and_render(
     result: RunResult,
     previous: dict[str, Any] | None,
     previous_openapi: dict[str, Any] | None,
+    previous_client_types: bytes | None,
     progress: ProgressCallback,
     lap: Callable[[str], None],
     worker: _ModelsWorker | None,
@@ -213,7 +229,7 @@ def _infer_and_render(
     result.counts["models"] = len(openapi["components"]["schemas"])
     lap("spec")
     progress("render")
-    _render(openapi, loaded, config, previous or {}, result, worker)
+    _render(openapi, loaded, config, previous or {}, result, worker, previous_client_types)
     lap("render")
 
 
@@ -305,6 +321,7 @@ def _render(
     previous: dict[str, Any],
     result: RunResult,
     worker: _ModelsWorker | None = None,
+    previous_client_types: bytes | None = None,
 ) -> None:
     from apidocgen.render.templates import template_environment
 
@@ -335,10 +352,11 @@ def _render(
     }
     # The docs show the whole document: their key covers it through the document's own digest.
     openapi_key = stable_hash(["openapi", openapi])
+    models_key = stable_hash(["models", settings, model_input])
     units = [
         _Unit(
             "models",
-            stable_hash(["models", settings, model_input]),
+            models_key,
             lambda: _render_models(openapi, config),
         ),
         _Unit(
@@ -351,7 +369,16 @@ def _render(
         _Unit(
             "client",
             stable_hash(["client", settings, _without_docs_only(openapi), model_input]),
-            lambda: _render_client(openapi, config, env, old_units, old_members, result),
+            lambda: _render_client(
+                openapi,
+                config,
+                env,
+                old_units,
+                old_members,
+                result,
+                models_key,
+                previous_client_types,
+            ),
         ),
     ]
     result.units["openapi"] = openapi_key
@@ -398,16 +425,27 @@ def _render_client(
     old_units: dict[str, Any],
     old_members: dict[str, list[str]],
     result: RunResult,
+    models_key: str,
+    previous_types: bytes | None,
 ) -> dict[str, str]:
-    """The client package, rendering only the section modules whose inputs changed."""
-    from apidocgen.render.client import render_client_except
+    """The client package, rendering only the section modules whose inputs changed (and
+    planning the models only when their inputs changed)."""
+    from apidocgen.manifest import CLIENT_TYPES
+    from apidocgen.render.client import ClientTypes, render_client_except
+
+    types = ClientTypes.from_bytes(previous_types, models_key)
+    if types is None:
+        types = ClientTypes.of(openapi)
+    else:
+        result.rendered_units.append("client types reused")
+    result.caches[CLIENT_TYPES] = types.to_bytes(models_key)
 
     def unchanged(path: str, key: str) -> bool:
         return old_units.get(f"client:{path}") == key and path in old_members.get(
             f"client:{path}", []
         )
 
-    files, keys = render_client_except(openapi, config, env, unchanged)
+    files, keys = render_client_except(openapi, config, env, unchanged, types)
     for path, key in keys.items():
         unit = f"client:{path}"
         result.units[unit] = key

@@ -15,7 +15,7 @@ import pytest
 from jinja2.bccache import bc_magic
 
 from apidocgen.config import load_config
-from apidocgen.manifest import CACHE_DIR, OUTPUT_STATES, read_manifest
+from apidocgen.manifest import CACHE_DIR, CLIENT_TYPES, OUTPUT_STATES, read_manifest
 from apidocgen.parse_cache import PARSE_CACHE, ParseCache, parse_settings
 from apidocgen.pipeline import parse_input, run
 from apidocgen.render.templates import template_environment
@@ -460,3 +460,46 @@ def test_an_edit_in_the_tick_of_the_record_is_found(project: tuple[Path, Path]) 
     stdout = regenerate(source, out)
     assert page.read_bytes() == original
     assert "up to date" not in stdout
+
+
+# --- the client's types ---------------------------------------------------------------------
+
+
+def test_the_client_reuses_the_model_plan_while_the_models_are_unchanged(
+    project: tuple[Path, Path],
+) -> None:
+    source, out = project
+    descriptor = source / "teams" / "put-team-details.md"
+    descriptor.write_text(descriptor.read_text().replace("Changes the name", "Renames"))
+    assert "client types reused" in rendered_units(regenerate(source, out))
+    # A body change changes the models: the plan is made again.
+    stats = source / "projects" / "get-project-stats.md"
+    stats.write_text(stats.read_text().replace("1541455200.0", '\\"1541455200\\"'))
+    units = rendered_units(regenerate(source, out))
+    assert "models" in units and "client types reused" not in units
+
+
+@pytest.mark.parametrize("damage", ["garbage", "bad-checksum", "valid-checksum-wrong-types"])
+def test_damaged_client_types_are_planned_again(
+    damage: str, project: tuple[Path, Path], tmp_path: Path
+) -> None:
+    source, out = project
+    record = out / CLIENT_TYPES
+    data = record.read_bytes()
+    if damage == "garbage":
+        data = b"\x00garbage"
+    elif damage == "bad-checksum":
+        data = data.replace(b'"Team', b'"Tean', 1)
+    else:
+        body = json.loads(data.partition(b"\n")[2])
+        body["operations"] = {name: [["x", "y"], 5] for name in body["operations"]}
+        text = json.dumps(body).encode()
+        data = hashlib.sha256(text).hexdigest().encode() + b"\n" + text
+    record.write_bytes(data)
+    descriptor = source / "teams" / "put-team-details.md"
+    descriptor.write_text(descriptor.read_text().replace("Changes the name", "Renames"))
+    assert "client types reused" not in rendered_units(regenerate(source, out))
+    fresh = tmp_path / "fresh"
+    args = ("--input", str(source), "--package", "sentry_api")
+    assert run_cli(*args, "--output", str(fresh)).returncode == 0
+    assert snapshot(out) == snapshot(fresh)

@@ -18,9 +18,12 @@ from apidocgen import __version__
 from apidocgen.config import Config, check_config, load_config
 from apidocgen.diagnostics import Diagnostic
 from apidocgen.manifest import (
+    CLIENT_TYPES,
+    OutputStates,
     input_fingerprint,
     outputs_intact,
     read_manifest,
+    read_output_states,
     reusable_manifest,
 )
 from apidocgen.render.templates import shipped_templates_dir
@@ -175,10 +178,14 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
     fingerprint = ""
     previous: dict[str, Any] = {}
     previous_openapi: dict[str, Any] | None = None
+    states: OutputStates | None = None
     if command == "generate":
         fingerprint = input_fingerprint(config, shipped_templates_dir())
         previous = read_manifest(config.output)
-        if previous.get("inputs") == fingerprint and outputs_intact(config.output, previous):
+        states = read_output_states(config.output)
+        if previous.get("inputs") == fingerprint and outputs_intact(
+            config.output, previous, states
+        ):
             # Nothing changed since the run that wrote the output: its warnings still hold.
             remembered = previous.get("diagnostics")
             if isinstance(remembered, list) and not args.quiet:
@@ -190,11 +197,23 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
                     f" ({time.perf_counter() - started:.2f} s)"
                 )
             return EXIT_OK
-        previous = reusable_manifest(config.output, previous)
+        previous = reusable_manifest(config.output, previous, states)
         previous_openapi = _read_previous_openapi(config.output, previous)
     # Imported here so that an up-to-date run does not pay for loading the pipeline.
+    from apidocgen.parse_cache import PARSE_CACHE, read_parse_cache
     from apidocgen.pipeline import run
-    from apidocgen.write import plan, unified_diffs, write_output
+    from apidocgen.write import (
+        plan,
+        read_regular_file,
+        unified_diffs,
+        write_bookkeeping,
+        write_output,
+    )
+
+    parse_cache = read_parse_cache(config)
+    client_types = (
+        read_regular_file(config.output / CLIENT_TYPES) if command == "generate" else None
+    )
 
     with StageProgress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
         result = run(
@@ -203,6 +222,8 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
             lint_only=command == "lint",
             previous=previous,
             previous_openapi=previous_openapi,
+            parse_cache=parse_cache,
+            previous_client_types=client_types,
             progress=progress.stage,
         )
     printer.print_all(result.diagnostics)
@@ -246,11 +267,18 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
         unit_of=result.unit_of,
         fingerprint=fingerprint,
         diagnostics=[d.format() for d in result.diagnostics],
+        states=states,
     )
+    caches = dict(result.caches)
+    if parse_cache.changed:
+        caches[PARSE_CACHE] = parse_cache.to_bytes()
+    write_bookkeeping(config.output, caches)
     if not args.quiet:
         _summary(
             result, changes.added + changes.changed, time.perf_counter() - started, args.verbose
         )
+        if args.verbose and states is not None:
+            print(f"  outputs checked: {states.trusted} by size and mtime, {states.hashed} hashed")
     return EXIT_OK
 
 
@@ -328,6 +356,11 @@ def _summary(result: RunResult, written: list[str], seconds: float, verbose: boo
     if verbose:
         for stage, spent in result.timings.items():
             print(f"  {stage:<8} {spent:.3f} s")
+        if "parsed" in counts:
+            print(
+                f"  parsed: {counts['parsed']} files; {counts.get('parse cache hits', 0)}"
+                " unchanged files from the parse cache"
+            )
         print(
             f"  rendered: {', '.join(result.rendered_units) or 'nothing'}; reused {len(result.reused)} files"
         )

@@ -21,13 +21,19 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
-
-import jsonschema
-import yaml
+from typing import TYPE_CHECKING, Any, Literal
 
 from apidocgen.diagnostics import Diagnostic, error, warning
 from apidocgen.http import METHODS, explain_json_error, nesting_depth
+
+if TYPE_CHECKING:
+    # Imported where used: only descriptors that fail the quick check need jsonschema, only
+    # YAML front matter needs yaml, and importing them costs more than parsing a few hundred
+    # JSON descriptors.
+    import jsonschema
+    import yaml
+
+    from apidocgen.parse_cache import ParseCache
 
 ParameterLocation = Literal["path", "query", "body"]
 
@@ -173,11 +179,18 @@ class _Limits:
 
 
 def load_input(
-    root: Path, *, max_descriptor_bytes: int, max_depth: int, display_root: str | None = None
+    root: Path,
+    *,
+    max_descriptor_bytes: int,
+    max_depth: int,
+    display_root: str | None = None,
+    cache: ParseCache | None = None,
 ) -> LoadResult:
     """Discover and read every `*.md` and `*.json` under `root`.
 
     `display_root` is how paths are shown in diagnostics (defaults to `root` as given).
+    A file whose bytes `cache` has seen before is not parsed again; what is parsed is handed
+    to `cache` for the next run.
     """
     shown = display_root if display_root is not None else str(root)
     limits = _Limits(max_descriptor_bytes, max_depth)
@@ -193,7 +206,7 @@ def load_input(
         where = _join(shown, rel)
         folder = rel.rpartition("/")[0]
         folders.add(folder)
-        record, problems = _load_file(real, rel, where, limits)
+        record, problems = _load_file(real, rel, where, limits, cache)
         diagnostics.extend(problems)
         if isinstance(record, Descriptor):
             descriptors.append(record)
@@ -273,6 +286,8 @@ def _symlink_target(path: Path, real_root: Path) -> tuple[Path | None, str]:
 
 def _name_problem(name: str, kind: str) -> str | None:
     """Why a file or folder name cannot be used, or None."""
+    if name.isascii() and name.isprintable():
+        return None  # the common case, spared the scan below
     if any("\ud800" <= char <= "\udfff" for char in name):
         return f"{kind} name is not valid UTF-8; rename the {kind}"
     for char in name:
@@ -338,7 +353,7 @@ class _TooLarge(Exception):
 
 
 def _load_file(
-    path: Path, rel: str, where: str, limits: _Limits
+    path: Path, rel: str, where: str, limits: _Limits, cache: ParseCache | None = None
 ) -> tuple[Descriptor | Page | None, list[Diagnostic]]:
     try:
         raw = _read_bounded(path, limits.max_descriptor_bytes)
@@ -359,6 +374,19 @@ def _load_file(
     except OSError as exc:
         return None, [error(where, 1, 1, f"cannot read file: {exc.strerror}")]
     digest = hashlib.sha256(raw).hexdigest()
+    if cache is not None:
+        cached = cache.file(rel, digest, where)
+        if cached is not None:
+            return cached
+    record, problems = _decode_and_parse(raw, rel, where, digest, limits)
+    if cache is not None:
+        cache.remember_file(rel, digest, where, record, problems)
+    return record, problems
+
+
+def _decode_and_parse(
+    raw: bytes, rel: str, where: str, digest: str, limits: _Limits
+) -> tuple[Descriptor | Page | None, list[Diagnostic]]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -559,28 +587,37 @@ class _ParsedYaml:
     problems: tuple[Diagnostic, ...] = ()
 
 
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 15x faster
-
-
-class _FrontMatterLoader(_SafeLoader):  # type: ignore[misc]
+@cache
+def _front_matter_loader() -> Any:
     """Safe YAML that records duplicate keys (PyYAML keeps the last one silently)."""
+    import yaml
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int]] = []
+    safe_loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 15x faster
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
-        seen: set[tuple[str, str]] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                key = (key_node.tag, key_node.value)
-                if key in seen:
-                    self.duplicates.append((key_node.value, key_node.start_mark.line))
-                seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+    class FrontMatterLoader(safe_loader):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.duplicates: list[tuple[str, int]] = []
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+            seen: set[tuple[str, str]] = set()
+            for key_node, _ in node.value:
+                if (
+                    isinstance(key_node, yaml.ScalarNode)
+                    and key_node.tag != "tag:yaml.org,2002:merge"
+                ):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        self.duplicates.append((key_node.value, key_node.start_mark.line))
+                    seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return FrontMatterLoader
 
 
 def _parse_yaml(content: str, first_line: int, where: str, limits: _Limits) -> _ParsedYaml:
+    import yaml
+
     depth = nesting_depth(content)
     if depth > limits.max_depth:
         return _ParsedYaml(
@@ -595,7 +632,7 @@ def _parse_yaml(content: str, first_line: int, where: str, limits: _Limits) -> _
                 ),
             ),
         )
-    loader = _FrontMatterLoader(content)
+    loader = _front_matter_loader()(content)
     lines: dict[str, int] = {}
     try:
         node = loader.get_single_node()
@@ -788,6 +825,8 @@ def descriptor_schema_text() -> str:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(descriptor_schema())
 
 
@@ -938,6 +977,8 @@ def _keep_path_param(parameter: Parameter, api_path: str | None) -> bool:
 
 
 def _schema_errors(data: dict[str, Any]) -> list[jsonschema.ValidationError]:
+    import jsonschema
+
     try:
         return sorted(
             _validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]

@@ -22,6 +22,15 @@ from apidocgen import __version__
 from apidocgen.config import Config
 
 MANIFEST = ".apidocgen-manifest.json"
+# Caches for the next run (not outputs: the manifest does not list them, check ignores them).
+CACHE_DIR = ".apidocgen-cache"
+OUTPUT_STATES = f"{CACHE_DIR}/outputs.json"
+CLIENT_TYPES = f"{CACHE_DIR}/client-types.json"
+# Tools that find the folder should leave it alone (as with .pytest_cache and .ruff_cache).
+CACHE_GITIGNORE = (
+    f"{CACHE_DIR}/.gitignore",
+    b"# Created by apidocgen: a cache, never commit it.\n*\n",
+)
 
 
 def stable_hash(value: Any) -> str:
@@ -92,18 +101,91 @@ def read_manifest(output: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def outputs_intact(output: Path, manifest: dict[str, Any]) -> bool:
+class OutputStates:
+    """What each output file held when last seen, by its size and modification time.
+
+    Hashing every output to find the ones edited by hand costs more than a re-run's other
+    checks together; a file whose size and mtime are those recorded after the last write
+    still holds the content recorded then. The record lives in the cache folder, not in the
+    manifest (which stays the same bytes for the same input). As in git, a record is
+    trusted only for a file last modified before the record itself was written: an edit in
+    the same clock tick as the write is caught by hashing.
+    """
+
+    def __init__(self, records: dict[str, tuple[int, int, str]], written_ns: int) -> None:
+        self._records = records
+        self._written_ns = written_ns
+        self.seen: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, sha256)
+        self.trusted = 0
+        self.hashed = 0
+
+    def sha256(self, output: Path, path: str) -> str | None:
+        """The digest of `output/path` (None when it cannot be read as a regular file)."""
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(output / path, flags)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            state = (info.st_size, info.st_mtime_ns)
+            record = self._records.get(path)
+            if record is not None and record[:2] == state and state[1] < self._written_ns:
+                self.trusted += 1
+                self.seen[path] = record
+                return record[2]
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                sha = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        self.hashed += 1
+        self.seen[path] = (*state, sha)
+        return sha
+
+    @staticmethod
+    def to_bytes(records: dict[str, tuple[int, int, str]]) -> bytes:
+        """A record file: a checksum line, then the records as JSON."""
+        body = orjson.dumps({"format": 1, "files": records}, option=orjson.OPT_SORT_KEYS)
+        return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def read_output_states(output: Path) -> OutputStates:
+    """The record of the output files' states, or an empty one when it is missing or damaged."""
+    empty = OutputStates({}, 0)
+    try:
+        with open(output / OUTPUT_STATES, "rb") as handle:
+            written_ns = os.fstat(handle.fileno()).st_mtime_ns
+            checksum, _, body = handle.read().partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode("ascii") != checksum:
+            return empty
+        data = orjson.loads(body)
+        records = {
+            str(path): (int(size), int(mtime), str(sha))
+            for path, (size, mtime, sha) in data["files"].items()
+        }
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return empty
+    if data.get("format") != 1:
+        return empty
+    return OutputStates(records, written_ns)
+
+
+def outputs_intact(
+    output: Path, manifest: dict[str, Any], states: OutputStates | None = None
+) -> bool:
     """True when every file the manifest lists is on disk with the recorded content."""
     files = manifest.get("files")
     if not isinstance(files, dict) or not files:
         return False
+    if states is None:
+        states = read_output_states(output)
     for path, entry in files.items():
         expected = entry.get("sha256") if isinstance(entry, dict) else None
-        try:
-            data = (output / path).read_bytes()
-        except OSError:
-            return False
-        if hashlib.sha256(data).hexdigest() != expected:
+        if states.sha256(output, path) != expected:
             return False
     return True
 
@@ -118,7 +200,9 @@ def parent_unit(unit: str) -> str | None:
     return None
 
 
-def reusable_manifest(output: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+def reusable_manifest(
+    output: Path, manifest: dict[str, Any], states: OutputStates | None = None
+) -> dict[str, Any]:
     """The manifest less every render unit that is no longer intact on disk.
 
     Outputs rendered together form a unit; if any file of a unit was edited or deleted by
@@ -128,15 +212,13 @@ def reusable_manifest(output: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     units = manifest.get("units")
     if not isinstance(files, dict) or not isinstance(units, dict):
         return {}
+    if states is None:
+        states = read_output_states(output)
     broken: set[str] = set()
     for path, entry in files.items():
         if not isinstance(entry, dict):
             continue
-        try:
-            data = (output / path).read_bytes()
-        except OSError:
-            data = None
-        if data is None or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        if states.sha256(output, path) != entry.get("sha256"):
             unit = str(entry.get("unit"))
             broken.add(unit)
             parent = parent_unit(unit)

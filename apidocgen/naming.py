@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 _ARTICLES = frozenset({"a", "an", "the"})
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
 # Between an acronym and the next word ("HTTPServer" -> "HTTP Server"). Written as
@@ -28,8 +29,9 @@ RESERVED_FILE_NAMES = frozenset(
 
 def words(text: str) -> list[str]:
     """Lower-case ASCII words of a text: camelCase split, accents folded, possessives dropped."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"['\u2019]s\b", "", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = _POSSESSIVE.sub("", text)
     text = _ACRONYM_BOUNDARY.sub(" ", text)
     text = _CAMEL_BOUNDARY.sub(r"\1 \2", text)
     return _WORD.findall(text.lower())

@@ -9,14 +9,12 @@ the models in a second process beside the pages when both need work.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -26,7 +24,11 @@ from apidocgen.http import parse_examples
 from apidocgen.infer import BodySample, InferenceResult, infer_schemas
 from apidocgen.load import LoadResult, descriptor_schema_text, load_input
 from apidocgen.manifest import parent_unit, stable_hash
+from apidocgen.parse_cache import ParseCache
 from apidocgen.spec import Endpoint, assign_operation_ids, body_samples, build_openapi
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 ProgressCallback = Callable[[str], None]
 # The descriptor format, published in the output (and so in the site) beside openapi.json.
@@ -56,6 +58,8 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     rendered_units: list[str] = field(default_factory=list)
+    # Files for the cache folder (output-relative path -> bytes), for the next run.
+    caches: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -80,8 +84,16 @@ def run(
     lint_only: bool = False,
     previous: dict[str, Any] | None = None,
     previous_openapi: dict[str, Any] | None = None,
+    parse_cache: ParseCache | None = None,
+    previous_client_types: bytes | None = None,
 ) -> RunResult:
     """Run every stage; stop after the first stage that reports errors.
+
+    `previous_client_types` is what the previous run kept of its model plan for the client
+    (`RunResult.caches`): used when the models' inputs are unchanged.
+
+    `parse_cache` holds what earlier runs parsed, by file content: unchanged files are not
+    parsed again, and what this run parses is added to it (for the command line to write).
 
     `previous_openapi` is the document the previous run wrote: when the example bodies and
     what names them are unchanged, its schemas are reused instead of inferred again.
@@ -104,15 +116,19 @@ def run(
         max_descriptor_bytes=config.max_descriptor_bytes,
         max_depth=config.max_depth,
         display_root=display_input,
+        cache=parse_cache,
     )
     result.diagnostics.extend(loaded.diagnostics)
     lap("load")
     progress("http")
     endpoints = _parse_examples(
-        loaded, config, display_input or str(config.input), result.diagnostics
+        loaded, config, display_input or str(config.input), result.diagnostics, parse_cache
     )
     lap("http")
     result.counts = {"endpoints": len(endpoints), "pages": len(loaded.pages)}
+    if parse_cache is not None:
+        result.counts["parsed"] = parse_cache.misses
+        result.counts["parse cache hits"] = parse_cache.hits
     if config.strict:
         result.diagnostics = [
             error(d.path, d.line, d.col, d.message) if d.severity == "warning" else d
@@ -128,7 +144,16 @@ def run(
     worker = _ModelsWorker.start() if early else None
     try:
         _infer_and_render(
-            config, loaded, endpoints, result, previous, previous_openapi, progress, lap, worker
+            config,
+            loaded,
+            endpoints,
+            result,
+            previous,
+            previous_openapi,
+            previous_client_types,
+            progress,
+            lap,
+            worker,
         )
     finally:
         if worker is not None:
@@ -139,12 +164,25 @@ def run(
 def collect_samples(config: Config) -> tuple[list[BodySample], list[Diagnostic]]:
     """The example bodies inference learns from, as a run gathers them (load, http, spec's
     selection), with the diagnostics; for benchmarks and tests of the inference stage."""
+    loaded, endpoints, diagnostics = parse_input(config)
+    return body_samples(endpoints, loaded.sections), diagnostics
+
+
+def parse_input(
+    config: Config, *, display_input: str | None = None, parse_cache: ParseCache | None = None
+) -> tuple[LoadResult, tuple[Endpoint, ...], list[Diagnostic]]:
+    """The load and http stages as a run does them: records, endpoints and diagnostics."""
     loaded = load_input(
-        config.input, max_descriptor_bytes=config.max_descriptor_bytes, max_depth=config.max_depth
+        config.input,
+        max_descriptor_bytes=config.max_descriptor_bytes,
+        max_depth=config.max_depth,
+        display_root=display_input,
+        cache=parse_cache,
     )
     diagnostics = list(loaded.diagnostics)
-    endpoints = _parse_examples(loaded, config, str(config.input), diagnostics)
-    return body_samples(endpoints, loaded.sections), diagnostics
+    shown = display_input or str(config.input)
+    endpoints = _parse_examples(loaded, config, shown, diagnostics, parse_cache)
+    return loaded, endpoints, diagnostics
 
 
 def _infer_and_render(
@@ -154,6 +192,7 @@ def _infer_and_render(
     result: RunResult,
     previous: dict[str, Any] | None,
     previous_openapi: dict[str, Any] | None,
+    previous_client_types: bytes | None,
     progress: ProgressCallback,
     lap: Callable[[str], None],
     worker: _ModelsWorker | None,
@@ -190,7 +229,7 @@ def _infer_and_render(
     result.counts["models"] = len(openapi["components"]["schemas"])
     lap("spec")
     progress("render")
-    _render(openapi, loaded, config, previous or {}, result, worker)
+    _render(openapi, loaded, config, previous or {}, result, worker, previous_client_types)
     lap("render")
 
 
@@ -257,7 +296,8 @@ def _previous_inference(
 def dump_openapi(openapi: dict[str, Any]) -> str:
     """openapi.json text: two-space indent, key order as built, UTF-8, final newline."""
     try:
-        return orjson.dumps(openapi, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+        options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+        return orjson.dumps(openapi, option=options).decode("utf-8")
     except (TypeError, orjson.JSONEncodeError):
         # Integers beyond 64 bits (valid JSON in an example) are out of orjson's range.
         import json
@@ -281,6 +321,7 @@ def _render(
     previous: dict[str, Any],
     result: RunResult,
     worker: _ModelsWorker | None = None,
+    previous_client_types: bytes | None = None,
 ) -> None:
     from apidocgen.render.templates import template_environment
 
@@ -309,15 +350,18 @@ def _render(
             for path, item in openapi.get("paths", {}).items()
         },
     }
+    # The docs show the whole document: their key covers it through the document's own digest.
+    openapi_key = stable_hash(["openapi", openapi])
+    models_key = stable_hash(["models", settings, model_input])
     units = [
         _Unit(
             "models",
-            stable_hash(["models", settings, model_input]),
+            models_key,
             lambda: _render_models(openapi, config),
         ),
         _Unit(
             "docs",
-            stable_hash(["docs", settings, openapi, _pages_data(loaded)]),
+            stable_hash(["docs", settings, openapi_key, _pages_data(loaded)]),
             lambda: _render_docs(
                 openapi, loaded, config, env, settings, old_units, old_members, result
             ),
@@ -325,10 +369,19 @@ def _render(
         _Unit(
             "client",
             stable_hash(["client", settings, _without_docs_only(openapi), model_input]),
-            lambda: _render_client(openapi, config, env, old_units, old_members, result),
+            lambda: _render_client(
+                openapi,
+                config,
+                env,
+                old_units,
+                old_members,
+                result,
+                models_key,
+                previous_client_types,
+            ),
         ),
     ]
-    result.units["openapi"] = stable_hash(["openapi", openapi])
+    result.units["openapi"] = openapi_key
     result.unit_of["openapi.json"] = "openapi"
     result.unit_of[DESCRIPTOR_SCHEMA_FILE] = "openapi"
     todo = []
@@ -372,16 +425,27 @@ def _render_client(
     old_units: dict[str, Any],
     old_members: dict[str, list[str]],
     result: RunResult,
+    models_key: str,
+    previous_types: bytes | None,
 ) -> dict[str, str]:
-    """The client package, rendering only the section modules whose inputs changed."""
-    from apidocgen.render.client import render_client_except
+    """The client package, rendering only the section modules whose inputs changed (and
+    planning the models only when their inputs changed)."""
+    from apidocgen.manifest import CLIENT_TYPES
+    from apidocgen.render.client import ClientTypes, render_client_except
+
+    types = ClientTypes.from_bytes(previous_types, models_key)
+    if types is None:
+        types = ClientTypes.of(openapi)
+    else:
+        result.rendered_units.append("client types reused")
+    result.caches[CLIENT_TYPES] = types.to_bytes(models_key)
 
     def unchanged(path: str, key: str) -> bool:
         return old_units.get(f"client:{path}") == key and path in old_members.get(
             f"client:{path}", []
         )
 
-    files, keys = render_client_except(openapi, config, env, unchanged)
+    files, keys = render_client_except(openapi, config, env, unchanged, types)
     for path, key in keys.items():
         unit = f"client:{path}"
         result.units[unit] = key
@@ -431,10 +495,11 @@ def _render_docs(
         ]
     )
     keys: dict[str, str] = {}
+    references = _References(components)
     for op in operations:
         operation_id = op.get("operationId")
         if isinstance(operation_id, str):
-            closure = {name: components[name] for name in sorted(_referenced(op, components))}
+            closure = {name: components[name] for name in sorted(references.of(op))}
             keys[operation_id] = stable_hash(["page", settings, skeleton, op, closure])
     skip = frozenset(
         operation_id
@@ -501,26 +566,46 @@ def _all_operations(openapi: dict[str, Any]) -> list[dict[str, Any]]:
 _EXAMPLE_KEYS = frozenset({"example", "examples", "x-apidocgen-examples"})
 
 
-def _referenced(value: Any, components: dict[str, Any]) -> set[str]:
-    """Names of the components that `value` references, directly or through others.
+class _References:
+    """Which components a value references, directly or through others.
 
+    Each component's own references are collected once, however many operations reach it.
     Examples are data, never schemas: they are not searched (they are the bulk of an
     operation)."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-                name = ref.rsplit("/", 1)[1]
-                if name not in found and name in components:
-                    found.add(name)
-                    stack.append(components[name])
-            stack.extend(v for k, v in item.items() if k != "$ref" and k not in _EXAMPLE_KEYS)
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+
+    def __init__(self, components: dict[str, Any]) -> None:
+        self.components = components
+        self._direct: dict[str, set[str]] = {}
+
+    def of(self, value: Any) -> set[str]:
+        found: set[str] = set()
+        stack = list(self._direct_references(value))
+        while stack:
+            name = stack.pop()
+            if name in found:
+                continue
+            found.add(name)
+            direct = self._direct.get(name)
+            if direct is None:
+                direct = self._direct[name] = self._direct_references(self.components[name])
+            stack.extend(direct)
+        return found
+
+    def _direct_references(self, value: Any) -> set[str]:
+        names: set[str] = set()
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                ref = item.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    name = ref.rsplit("/", 1)[1]
+                    if name in self.components:
+                        names.add(name)
+                stack.extend(v for k, v in item.items() if k != "$ref" and k not in _EXAMPLE_KEYS)
+            elif isinstance(item, list):
+                stack.extend(item)
+        return names
 
 
 # What only the documentation shows: the client's key leaves these out so that editing an
@@ -588,6 +673,10 @@ class _ModelsWorker:
     def start(cls) -> _ModelsWorker | None:
         if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
             return None
+        # Imported here: runs that render no models need neither.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         return cls(
             ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         )
@@ -600,16 +689,24 @@ class _ModelsWorker:
 
 
 def _parse_examples(
-    loaded: LoadResult, config: Config, shown: str, diagnostics: list[Diagnostic]
+    loaded: LoadResult,
+    config: Config,
+    shown: str,
+    diagnostics: list[Diagnostic],
+    cache: ParseCache | None = None,
 ) -> tuple[Endpoint, ...]:
     parsed = []
     for descriptor in loaded.descriptors:
-        examples = parse_examples(
-            descriptor.example_request,
-            descriptor.example_response,
-            max_body_bytes=config.max_body_bytes,
-            max_depth=config.max_depth,
-        )
+        examples = cache.examples(descriptor) if cache is not None else None
+        if examples is None:
+            examples = parse_examples(
+                descriptor.example_request,
+                descriptor.example_response,
+                max_body_bytes=config.max_body_bytes,
+                max_depth=config.max_depth,
+            )
+            if cache is not None:
+                cache.remember_examples(descriptor, examples)
         where = f"{shown.rstrip('/')}/{descriptor.source}"
         for found in examples.problems:
             line = descriptor.line_of(found.field)

@@ -7,6 +7,7 @@ import random
 import shutil
 from pathlib import Path
 
+from apidocgen.manifest import OUTPUT_STATES
 from tests.conftest import ROOT, run_cli
 
 
@@ -21,10 +22,11 @@ def copy_shuffled(source: Path, target: Path, seed: int) -> None:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
+    """Every file, but the record of the outputs' mtimes (state of this machine, not output)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.relative_to(folder).as_posix() != OUTPUT_STATES
     }
 
 

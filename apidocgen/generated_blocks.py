@@ -144,6 +144,19 @@ class TableConverter:
         self._heads.update(heads)
         self._rows.update(rows)
 
+    def prepare(self, tables: list[tuple[str, tuple[str, ...]]]) -> None:
+        """Convert the rows not seen yet of several tables, one conversion per header (a
+        page's tables: far cheaper than one conversion each)."""
+        missing: dict[str, dict[str, None]] = {}
+        for head, rows in tables:
+            wanted = missing.setdefault(head, {})
+            for row in rows:
+                if (head, row) not in self._rows:
+                    wanted[row] = None
+        for head, wanted in missing.items():
+            if wanted:
+                self._convert(head, list(wanted))  # on failure, `table` tries each table
+
     def table(self, head: str, rows: list[str]) -> str | None:
         """HTML for a table given its header and separator lines (`head`) and its rows; None
         when Python-Markdown does not read them as one table of one row per line."""
@@ -326,21 +339,29 @@ class GeneratedBlocksPreprocessor(Preprocessor):  # type: ignore[misc]  # untype
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        out: list[str] = []
-        index, count = 0, len(lines)
-        while index < count:
+        blocks: list[MarkedBlock] = []
+        index = 0
+        while index < len(lines):
             block = find_marked_block(lines, index)
-            rendered = self._render(block) if block is not None else None
             if block is None:
-                out.append(lines[index])
                 index += 1
-                continue
+            else:
+                blocks.append(block)
+                index = block.end + 1
+        if self.extension.tables is not None:
+            self.extension.tables.prepare([(b.head, b.rows) for b in blocks if b.kind == "table"])
+        out: list[str] = []
+        position = 0
+        for block in blocks:
+            out.extend(lines[position : block.start])
+            rendered = self._render(block)
             if rendered is None:
                 # Left to the site's extensions, whole, so that no line of it is read as a mark.
                 out.extend(lines[block.start : block.end + 1])
             else:
                 out.extend(["", block.indent + self.md.htmlStash.store(rendered), ""])
-            index = block.end + 1
+            position = block.end + 1
+        out.extend(lines[position:])
         return out
 
     def _render(self, block: MarkedBlock) -> str | None:

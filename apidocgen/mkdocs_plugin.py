@@ -44,7 +44,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, get_files
 from mkdocs.structure.pages import Page
 
 from apidocgen.config import Config, check_config, load_config
@@ -188,6 +188,8 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             nav = _read_nav(Path(config.docs_dir) / NAV_FILE)
             if nav is not None:
                 config.nav = nav
+        # As early as the pages exist: the first pages are needed right after the nav is built.
+        self._start_prefetch(get_files(config))
 
     def _generate(self, generator_config: Config) -> None:
         """Generate as the command line does: nothing when the output is up to date, else
@@ -268,7 +270,6 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 NAV_FILE,
             ):
                 files.remove(file)
-        self._start_prefetch(files)
         return files
 
     def _start_prefetch(self, files: Files) -> None:
@@ -280,7 +281,11 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             return
         if not BlockPrefetch.available():
             return
-        paths = [f.abs_src_path for f in files.documentation_pages() if f.abs_src_path]
+        paths = [
+            f.abs_src_path
+            for f in files.documentation_pages()
+            if f.abs_src_path and f.src_uri.split("/", 1)[0] not in NON_DOC_FOLDERS
+        ]
         if len(paths) < 2 * BlockPrefetch.CHUNK:
             return  # a small site: starting a process costs more than it saves
         extensions, configs = self._markdown_settings

@@ -17,16 +17,7 @@ from typing import TYPE_CHECKING, Any
 from apidocgen import __version__
 from apidocgen.config import Config, check_config, load_config
 from apidocgen.diagnostics import Diagnostic
-from apidocgen.manifest import (
-    CLIENT_TYPES,
-    OutputStates,
-    input_fingerprint,
-    outputs_intact,
-    read_manifest,
-    read_output_states,
-    reusable_manifest,
-)
-from apidocgen.render.templates import shipped_templates_dir
+from apidocgen.incremental import last_run
 
 if TYPE_CHECKING:
     from apidocgen.pipeline import RunResult
@@ -175,62 +166,24 @@ def resolve_config(args: argparse.Namespace) -> Config:
 def _run(command: str, config: Config, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     printer = DiagnosticPrinter(quiet=args.quiet)
-    fingerprint = ""
-    previous: dict[str, Any] = {}
-    previous_openapi: dict[str, Any] | None = None
-    states: OutputStates | None = None
     if command == "generate":
-        fingerprint = input_fingerprint(config, shipped_templates_dir())
-        previous = read_manifest(config.output)
-        states = read_output_states(config.output)
-        if previous.get("inputs") == fingerprint and outputs_intact(
-            config.output, previous, states
-        ):
-            # Nothing changed since the run that wrote the output: its warnings still hold.
-            remembered = previous.get("diagnostics")
-            if isinstance(remembered, list) and not args.quiet:
-                for line in remembered:
-                    print(str(line), file=sys.stderr)
-            if not args.quiet:
-                print(
-                    f"apidocgen: {config.output} is up to date; nothing to do"
-                    f" ({time.perf_counter() - started:.2f} s)"
-                )
-            return EXIT_OK
-        previous = reusable_manifest(config.output, previous, states)
-        previous_openapi = _read_previous_openapi(config.output, previous)
+        return _generate(config, args, started, printer)
     # Imported here so that an up-to-date run does not pay for loading the pipeline.
-    from apidocgen.parse_cache import PARSE_CACHE, read_parse_cache
+    from apidocgen.parse_cache import read_parse_cache
     from apidocgen.pipeline import run
-    from apidocgen.write import (
-        plan,
-        read_regular_file,
-        unified_diffs,
-        write_bookkeeping,
-        write_output,
-    )
-
-    parse_cache = read_parse_cache(config)
-    client_types = (
-        read_regular_file(config.output / CLIENT_TYPES) if command == "generate" else None
-    )
+    from apidocgen.write import plan, unified_diffs
 
     with StageProgress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
         result = run(
             config,
             display_input=_display(config.input),
             lint_only=command == "lint",
-            previous=previous,
-            previous_openapi=previous_openapi,
-            parse_cache=parse_cache,
-            previous_client_types=client_types,
+            parse_cache=read_parse_cache(config),
             progress=progress.stage,
         )
     printer.print_all(result.diagnostics)
     if result.failed:
-        errors = sum(d.severity == "error" for d in result.diagnostics)
-        print(f"apidocgen: {errors} error(s); nothing written", file=sys.stderr)
-        return EXIT_USAGE if command == "check" else EXIT_FAIL
+        return _failed(result, EXIT_USAGE if command == "check" else EXIT_FAIL)
     if command == "lint":
         if not args.quiet:
             print(
@@ -238,61 +191,67 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
                 f" {result.counts.get('pages', 0)} pages checked"
             )
         return EXIT_OK
-    if command == "check":
-        changes = plan(config.output, result.files)
-        if not changes.stale:
-            if not args.quiet:
-                print(f"apidocgen: {config.output} is up to date ({changes.unchanged} files)")
-            return EXIT_OK
-        for text in unified_diffs(config.output, result.files, changes):
-            sys.stdout.write(text)
-        for label, paths in (
-            ("would add", changes.added),
-            ("would change", changes.changed),
-            ("would remove", changes.removed),
-        ):
-            for path in paths:
-                print(f"{label} {config.output / path}")
-        stale = len(changes.added) + len(changes.changed) + len(changes.removed)
-        print(
-            f"apidocgen: {config.output} is stale: {stale} file(s) differ; run apidocgen to update",
-            file=sys.stderr,
-        )
-        return EXIT_FAIL
-    changes = write_output(
-        config.output,
-        result.files,
-        reused=result.reused,
-        units=result.units,
-        unit_of=result.unit_of,
-        fingerprint=fingerprint,
-        diagnostics=[d.format() for d in result.diagnostics],
-        states=states,
+    changes = plan(config.output, result.files)
+    if not changes.stale:
+        if not args.quiet:
+            print(f"apidocgen: {config.output} is up to date ({changes.unchanged} files)")
+        return EXIT_OK
+    for text in unified_diffs(config.output, result.files, changes):
+        sys.stdout.write(text)
+    for label, paths in (
+        ("would add", changes.added),
+        ("would change", changes.changed),
+        ("would remove", changes.removed),
+    ):
+        for path in paths:
+            print(f"{label} {config.output / path}")
+    stale = len(changes.added) + len(changes.changed) + len(changes.removed)
+    print(
+        f"apidocgen: {config.output} is stale: {stale} file(s) differ; run apidocgen to update",
+        file=sys.stderr,
     )
-    caches = dict(result.caches)
-    if parse_cache.changed:
-        caches[PARSE_CACHE] = parse_cache.to_bytes()
-    write_bookkeeping(config.output, caches)
+    return EXIT_FAIL
+
+
+def _generate(
+    config: Config, args: argparse.Namespace, started: float, printer: DiagnosticPrinter
+) -> int:
+    last = last_run(config)
+    if last.up_to_date:
+        # Nothing changed since the run that wrote the output: its warnings still hold.
+        remembered = last.manifest.get("diagnostics")
+        if isinstance(remembered, list) and not args.quiet:
+            for line in remembered:
+                print(str(line), file=sys.stderr)
+        if not args.quiet:
+            print(
+                f"apidocgen: {config.output} is up to date; nothing to do"
+                f" ({time.perf_counter() - started:.2f} s)"
+            )
+        return EXIT_OK
+    from apidocgen.incremental import generate
+
+    with StageProgress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        result, changes = generate(
+            config, last, display_input=_display(config.input), progress=progress.stage
+        )
+    printer.print_all(result.diagnostics)
+    if changes is None:
+        return _failed(result, EXIT_FAIL)
     if not args.quiet:
         _summary(
             result, changes.added + changes.changed, time.perf_counter() - started, args.verbose
         )
-        if args.verbose and states is not None:
+        if args.verbose:
+            states = last.states
             print(f"  outputs checked: {states.trusted} by size and mtime, {states.hashed} hashed")
     return EXIT_OK
 
 
-def _read_previous_openapi(output: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
-    """The previous run's openapi.json, when the manifest vouches that it is intact."""
-    if "openapi" not in (manifest.get("units") or {}):
-        return None
-    try:
-        import orjson
-
-        data = orjson.loads((output / "openapi.json").read_bytes())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+def _failed(result: RunResult, code: int) -> int:
+    errors = sum(d.severity == "error" for d in result.diagnostics)
+    print(f"apidocgen: {errors} error(s); nothing written", file=sys.stderr)
+    return code
 
 
 class StageProgress:

@@ -194,28 +194,23 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     def _generate(self, generator_config: Config) -> None:
         """Generate as the command line does: nothing when the output is up to date, else
         re-render only what changed, and write only the files that differ."""
-        from apidocgen.manifest import (
-            input_fingerprint,
-            outputs_intact,
-            read_manifest,
-            reusable_manifest,
-        )
-        from apidocgen.render.templates import shipped_templates_dir
+        from apidocgen.incremental import last_run
+
+        last = last_run(generator_config)
+        if last.up_to_date:
+            return
+        from apidocgen.incremental import generate
+        from apidocgen.write import UnsafePathError
 
         output = generator_config.output
-        fingerprint = input_fingerprint(generator_config, shipped_templates_dir())
-        previous = read_manifest(output)
-        if previous.get("inputs") == fingerprint and outputs_intact(output, previous):
-            return
-        from apidocgen.pipeline import run
-        from apidocgen.write import UnsafePathError, write_output
-
         try:
-            result = run(
+            result, changes = generate(
                 generator_config,
+                last,
                 display_input=_shown(generator_config.input, self.base_dir),
-                previous=reusable_manifest(output, previous),
             )
+        except (OSError, UnsafePathError) as exc:
+            raise PluginError(f"apidocgen: cannot write {output}: {exc}") from None
         except Exception as exc:  # a generator bug: one line unless debugging is asked for
             if os.environ.get("APIDOCGEN_DEBUG"):
                 raise
@@ -226,19 +221,8 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         for diagnostic in result.diagnostics:
             if diagnostic.severity == "warning":
                 log.info(diagnostic.format())  # info: input warnings must not fail --strict
-        if result.failed:
+        if changes is None:
             raise PluginError(_diagnostics_message(result.diagnostics))
-        try:
-            changes = write_output(
-                output,
-                result.files,
-                reused=result.reused,
-                units=result.units,
-                unit_of=result.unit_of,
-                fingerprint=fingerprint,
-            )
-        except (OSError, UnsafePathError) as exc:
-            raise PluginError(f"apidocgen: cannot write {output}: {exc}") from None
         log.info(
             "apidocgen: %d endpoints; %d files written, %d removed",
             result.counts.get("endpoints", 0),

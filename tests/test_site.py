@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import corpus_dir
+from conftest import corpus_dir, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -259,3 +260,16 @@ def test_corpus_sites_build_strict(tmp_path: Path, name: str) -> None:
     pages = list(site.rglob("index.html"))
     assert len(pages) > (60 if name == "sentry" else 600)
     assert not (site / "python").exists()
+
+
+def test_plugin_regenerates_with_the_command_lines_caches(tmp_path: Path) -> None:
+    """The plugin regenerates as `apidocgen generate` does: after a build, a second build of
+    the same input reuses everything (parse cache included), and the CLI finds it up to date."""
+    source = tmp_path / "in"
+    shutil.copytree(ROOT / "api-docs", source)
+    config = site_config(tmp_path, source)
+    assert mkdocs_build(config).returncode == 0
+    docs = tmp_path / "docs"
+    assert (docs / ".apidocgen-cache" / "parsed.jsonl").is_file()
+    result = run_cli("--input", str(source), "--output", str(docs))
+    assert result.returncode == 0 and "is up to date; nothing to do" in result.stdout

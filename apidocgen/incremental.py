@@ -1,0 +1,108 @@
+"""Generation into an output folder as a re-run: what the last run left, and what to redo.
+
+Shared by the command line (`apidocgen generate`) and the mkdocs plugin, so that both skip an
+up-to-date output the same way and re-render only what changed, with the same caches.
+`last_run` is cheap (it does not import the pipeline): call it first, and `generate` only when
+the output is not up to date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from apidocgen.config import Config
+from apidocgen.manifest import (
+    CLIENT_TYPES,
+    OutputStates,
+    input_fingerprint,
+    outputs_intact,
+    read_manifest,
+    read_output_states,
+    reusable_manifest,
+)
+from apidocgen.render.templates import shipped_templates_dir
+
+if TYPE_CHECKING:
+    from apidocgen.pipeline import ProgressCallback, RunResult
+    from apidocgen.write import Changes
+
+
+@dataclass
+class LastRun:
+    """The output folder as the last run left it: the fingerprint of this run's inputs, the
+    last run's manifest and the recorded states of its outputs."""
+
+    fingerprint: str
+    manifest: dict[str, Any]
+    states: OutputStates
+    up_to_date: bool
+
+
+def last_run(config: Config) -> LastRun:
+    """Whether `config.output` is up to date with this run's inputs, and what it holds."""
+    fingerprint = input_fingerprint(config, shipped_templates_dir())
+    manifest = read_manifest(config.output)
+    states = read_output_states(config.output)
+    up_to_date = manifest.get("inputs") == fingerprint and outputs_intact(
+        config.output, manifest, states
+    )
+    return LastRun(fingerprint, manifest, states, up_to_date)
+
+
+def generate(
+    config: Config,
+    last: LastRun,
+    *,
+    display_input: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[RunResult, Changes | None]:
+    """Run the pipeline reusing what is unchanged since `last`, then write the output and the
+    caches; the changes are None when the run failed (nothing is written then)."""
+    from apidocgen.parse_cache import PARSE_CACHE, read_parse_cache
+    from apidocgen.pipeline import run
+    from apidocgen.write import read_regular_file, write_bookkeeping, write_output
+
+    previous = reusable_manifest(config.output, last.manifest, last.states)
+    parse_cache = read_parse_cache(config)
+    options: dict[str, Any] = {"progress": progress} if progress is not None else {}
+    result = run(
+        config,
+        display_input=display_input,
+        previous=previous,
+        previous_openapi=read_previous_openapi(config.output, previous),
+        parse_cache=parse_cache,
+        previous_client_types=read_regular_file(config.output / CLIENT_TYPES),
+        **options,
+    )
+    if result.failed:
+        return result, None
+    changes = write_output(
+        config.output,
+        result.files,
+        reused=result.reused,
+        units=result.units,
+        unit_of=result.unit_of,
+        fingerprint=last.fingerprint,
+        diagnostics=[d.format() for d in result.diagnostics],
+        states=last.states,
+    )
+    caches = dict(result.caches)
+    if parse_cache.changed:
+        caches[PARSE_CACHE] = parse_cache.to_bytes()
+    write_bookkeeping(config.output, caches)
+    return result, changes
+
+
+def read_previous_openapi(output: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """The previous run's openapi.json, when the manifest vouches that it is intact."""
+    if "openapi" not in (manifest.get("units") or {}):
+        return None
+    try:
+        import orjson
+
+        data = orjson.loads((output / "openapi.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

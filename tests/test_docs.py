@@ -300,7 +300,9 @@ def test_endpoint_page_tables_samples_and_fields() -> None:
     assert "curl 'https://api.example.org/api/things/7/?expand=true'" in page
     assert 'client = Client(token=os.environ["THING_TOKEN"])' in page
     assert 'client.things.retrieve_thing(thing_id="7", expand=True)' in page
-    assert "The response body is a [Thing](../models.md#model-thing) object." in page
+    assert (
+        '<p>The response body is a <a href="../models.md#model-thing">Thing</a> object.</p>' in page
+    )
     assert (
         '<tr><td><code>owner</code></td><td><a href="../models.md#model-owner">Owner</a></td>'
         in page
@@ -311,7 +313,7 @@ def test_endpoint_page_tables_samples_and_fields() -> None:
         in page
     )
     assert "<tr><td><code>either</code></td><td>integer, nullable</td>" in page
-    assert "Operation `get_thing` in [Things](index.md)" in page
+    assert 'Operation <code>get_thing</code> in <a href="index.md">Things</a>' in page
 
 
 def test_models_page_lists_components_and_their_users() -> None:
@@ -390,8 +392,8 @@ def test_edit_link_only_with_a_repository() -> None:
     )
     with_repo = render(doc, config=config)["things/get-thing.md"]
     assert (
-        "[Edit this descriptor](https://github.com/acme/api/edit/main/api-docs/things/get-thing.md)"
-        in with_repo
+        '<a href="https://github.com/acme/api/edit/main/api-docs/things/get-thing.md">'
+        "Edit this descriptor</a>" in with_repo
     )
     hostile = render(doc, config=replace(config, repo_url="javascript:alert(1)"))[
         "things/get-thing.md"

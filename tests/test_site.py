@@ -95,6 +95,9 @@ def test_fields_tables_link_to_the_models_page(seed_site: Path) -> None:
     assert '<td><a href="../../models/#model-context">Context</a></td>' in fields
     section = (seed_site / "teams" / "index.html").read_text("utf-8")
     assert '<a href="get-organization-teams/">List an Organization' in section
+    # The footer (an HTML block too): its links are the site's URLs.
+    assert '<a href="../">Events</a>' in page
+    assert '<a href="../../openapi.json">OpenAPI document</a>' in page
 
 
 def test_plugin_highlighting_matches_pymdownx(seed_site: Path, tmp_path: Path) -> None:

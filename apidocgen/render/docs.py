@@ -215,6 +215,10 @@ def html_code_span(value: Any) -> str:
     return f"<code>{html.escape(text, quote=False)}</code>" if text else ""
 
 
+def _attribute(value: str | None) -> str | None:
+    return html.escape(value) if value is not None else None
+
+
 def html_block(content: str) -> str:
     """Generator-made HTML wrapped in the marks the mkdocs plugin passes through as is."""
     return f"{HTML_BLOCK_OPEN}\n{content.strip()}\n{HTML_BLOCK_CLOSE}\n"
@@ -1630,12 +1634,15 @@ class _EndpointView:
             "samples": self.samples(),
             "response": self.response_view(),
             "pagination": self.pagination(),
-            "edit_url": self.site.edit_url(
-                op.get(X + "source") if isinstance(op.get(X + "source"), str) else None
+            # The footer is an HTML block: HTML values from here on.
+            "edit_url": _attribute(
+                self.site.edit_url(
+                    op.get(X + "source") if isinstance(op.get(X + "source"), str) else None
+                )
             ),
-            "source": code_span(op.get(X + "source")) if op.get(X + "source") else None,
-            "operation_id": code_span(op["operationId"]),
-            "openapi_url": relative_link(self.page, OPENAPI_FILE),
+            "source": html_code_span(op.get(X + "source")) if op.get(X + "source") else None,
+            "operation_id": html_code_span(op["operationId"]),
+            "openapi_url": html.escape(relative_link(self.page, OPENAPI_FILE)),
             "section": self.section_link(),
         }
 
@@ -1643,7 +1650,8 @@ class _EndpointView:
         section = self.site.section_of_folder.get(self.source_dir)
         if section is None or not section.page:
             return None
-        return {"title": plain_text(section.title), "url": relative_link(self.page, section.page)}
+        url = html.escape(relative_link(self.page, section.page))
+        return {"title": plain_text(section.title), "url": url}
 
     # ---- parameters ----------------------------------------------------------------------
 
@@ -1724,7 +1732,7 @@ class _EndpointView:
         return {
             "text": safe_markdown(str(text), self.md) if text else "",
             "bearer": bearer,
-            "token_env": code_span(self._token_env()),
+            "token_env": html_code_span(self._token_env()),  # in an HTML block
         }
 
     def _token_env(self) -> str:
@@ -2020,8 +2028,9 @@ class _EndpointView:
         }
 
     def _shape(self, schema: Any) -> str:
+        """The sentence above the fields table (HTML: it is in the table's HTML block)."""
         resolved, name = self.site.schemas.resolve(schema)
-        label = self.site.schemas.type_label(schema, self.page)
+        label = self.site.schemas.type_label(schema, self.page, as_html=True)
         if _is_array(resolved):
             return f"The response body is an {label}; each item has the fields below."
         if name is not None:

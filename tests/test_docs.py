@@ -322,7 +322,7 @@ def test_models_page_lists_components_and_their_users() -> None:
     assert "## Thing { #model-thing }" in models and "## Owner { #model-owner }" in models
     # Owner is used through Thing: the endpoint still counts as a user.
     owner = models.split("## Owner", 1)[1]
-    assert "[Retrieve a Thing](things/get-thing.md)" in owner
+    assert '<a href="things/get-thing.md">Retrieve a Thing</a>' in owner
 
 
 def test_schemas_inline_without_components() -> None:

@@ -1447,7 +1447,8 @@ class _Site:
                     users[name].append(
                         {
                             "title": plain_text(op.get("summary") or op["operationId"]),
-                            "url": relative_link(page, self.page_of_op[op[_KEY]]),
+                            # In an HTML block (like the title, entity-encoded text).
+                            "url": html.escape(relative_link(page, self.page_of_op[op[_KEY]])),
                             "method": plain_text(op.get(X + "method", "")),
                         }
                     )

@@ -4,10 +4,10 @@ Most of an API page is made by the generator, not written by people: example mes
 samples (fenced blocks) and field tables. Python-Markdown would treat them as general Markdown,
 block by block and cell by cell, and pymdown-extensions builds a new Pygments formatter for
 every code block; on a large API that is most of the `mkdocs build` time. The generator marks
-these blocks (see `apidocgen.render.docs`: `CODE_BLOCK_MARK` before a fence it made,
-`HTML_BLOCK_OPEN`/`HTML_BLOCK_CLOSE` around HTML it made with all text escaped), and this
-extension's preprocessor puts them into Python-Markdown's HTML stash, where the result is kept
-verbatim:
+these blocks (see `apidocgen.site_layout`: `CODE_BLOCK_MARK` before a fence it made,
+`HTML_BLOCK_OPEN`/`HTML_BLOCK_CLOSE` around HTML it made with all text escaped, `TABLE_MARK`
+before a Markdown table it made), and this extension's preprocessor puts them into
+Python-Markdown's HTML stash, where the result is kept verbatim:
 
 * a marked fence is highlighted with Pygments as pymdownx.highlight would (same markup and
   classes), reusing one formatter and one lexer per language. This is done only when the site
@@ -23,7 +23,8 @@ verbatim:
   mkdocs does for the links of Markdown it converts).
 
 Text inside a marked fence is never read as a mark, so descriptor text shown as code cannot
-open or close a block.
+open or close a block. With `hold_code`, highlighted code is held out of the page until
+`release` (the plugin sanitizes the page in between: Pygments has escaped all of that code).
 
 On a machine with more than one CPU, `BlockPrefetch` renders the marked blocks of every page in
 a second process while mkdocs works through the pages in the first; whatever is not ready when

@@ -475,7 +475,7 @@ class BlockPrefetch:
         highlight_code = extension.highlighter is not None
         convert_tables = extension.tables is not None
         self._futures: list[Future[RenderedBlocks]] = []
-        start, size = 0, 4  # small chunks first: the first pages are needed soonest
+        start, size = 0, 1  # small chunks first: the first pages are needed soonest
         while start < len(paths):
             chunk = paths[start : start + size]
             self._futures.append(

@@ -98,8 +98,8 @@ _HIGHLIGHT_DEFAULTS: dict[str, Any] = {
     "code_attr_on_pre": False,
     "extend_pygments_lang": [],
 }
-# Resolves an output-relative `.md` path (already normalised) to its URL relative to the page
-# being rendered, or None when the site has no such page.
+# Resolves an output-relative path (already normalised) to its URL relative to the page being
+# rendered, or None when the site has no such file.
 LinkResolver = Callable[[str], "str | None"]
 
 
@@ -156,13 +156,13 @@ class TableConverter:
                     wanted[row] = None
         for head, wanted in missing.items():
             if wanted:
-                self._convert(head, list(wanted))  # on failure, `table` tries each table
+                self._convert(head, list(wanted))  # on failure, `table` answers None
 
     def table(self, head: str, rows: list[str]) -> str | None:
         """HTML for a table given its header and separator lines (`head`) and its rows; None
         when Python-Markdown does not read them as one table of one row per line."""
-        missing = [row for row in dict.fromkeys(rows) if (head, row) not in self._rows]
-        if (missing or head not in self._heads) and not self._convert(head, missing):
+        self.prepare([(head, tuple(rows))])
+        if head not in self._heads or any((head, row) not in self._rows for row in rows):
             return None
         body = "\n".join(self._rows[head, row] for row in rows)
         return (
@@ -223,9 +223,10 @@ class CodeHighlighter:
 
 
 class GeneratedBlocksExtension(Extension):  # type: ignore[misc]  # untyped library
-    """See the module docstring. `resolve_link` is consulted for each `.md` link of a marked
-    HTML block (the mkdocs plugin points it at the page being rendered); `highlighter` is
-    None when the site's code blocks must be left to its own extensions."""
+    """See the module docstring. `resolve_link` is consulted for each relative link or image
+    source of a marked HTML block or table (the mkdocs plugin points it at the page being
+    rendered); `highlighter` is None when the site's code blocks must be left to its own
+    extensions, `tables` None when its tables must."""
 
     def __init__(self, highlighter: CodeHighlighter | None, tables: TableConverter | None) -> None:
         super().__init__()

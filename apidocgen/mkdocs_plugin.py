@@ -248,11 +248,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         """Leave the generated Python package and the bookkeeping files out of the site."""
         for file in list(files):
-            top = file.src_uri.split("/", 1)[0]
-            if (top in NON_DOC_FOLDERS and "/" in file.src_uri) or file.src_uri in (
-                MANIFEST,
-                NAV_FILE,
-            ):
+            if not _in_site(file.src_uri):
                 files.remove(file)
         return files
 
@@ -268,7 +264,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         paths = [
             f.abs_src_path
             for f in files.documentation_pages()
-            if f.abs_src_path and f.src_uri.split("/", 1)[0] not in NON_DOC_FOLDERS
+            if f.abs_src_path and _in_site(f.src_uri)
         ]
         if len(paths) < 2 * BlockPrefetch.CHUNK:
             return  # a small site: starting a process costs more than it saves
@@ -363,6 +359,13 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         return context
 
     on_page_context = CombinedEvent(_before_search, _after_search)
+
+
+def _in_site(src_uri: str) -> bool:
+    """Whether a file of docs_dir belongs in the site (not the generated Python package, not
+    the generator's bookkeeping)."""
+    top = src_uri.split("/", 1)[0]
+    return not (top in NON_DOC_FOLDERS and "/" in src_uri) and src_uri not in (MANIFEST, NAV_FILE)
 
 
 def page_cleaner() -> nh3.Cleaner:

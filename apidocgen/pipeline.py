@@ -111,13 +111,7 @@ def run(
         clock = now
 
     progress("load")
-    loaded = load_input(
-        config.input,
-        max_descriptor_bytes=config.max_descriptor_bytes,
-        max_depth=config.max_depth,
-        display_root=display_input,
-        cache=parse_cache,
-    )
+    loaded = _load(config, display_input, parse_cache)
     result.diagnostics.extend(loaded.diagnostics)
     lap("load")
     progress("http")
@@ -168,17 +162,21 @@ def collect_samples(config: Config) -> tuple[list[BodySample], list[Diagnostic]]
     return body_samples(endpoints, loaded.sections), diagnostics
 
 
-def parse_input(
-    config: Config, *, display_input: str | None = None, parse_cache: ParseCache | None = None
-) -> tuple[LoadResult, tuple[Endpoint, ...], list[Diagnostic]]:
-    """The load and http stages as a run does them: records, endpoints and diagnostics."""
-    loaded = load_input(
+def _load(config: Config, display_input: str | None, parse_cache: ParseCache | None) -> LoadResult:
+    return load_input(
         config.input,
         max_descriptor_bytes=config.max_descriptor_bytes,
         max_depth=config.max_depth,
         display_root=display_input,
         cache=parse_cache,
     )
+
+
+def parse_input(
+    config: Config, *, display_input: str | None = None, parse_cache: ParseCache | None = None
+) -> tuple[LoadResult, tuple[Endpoint, ...], list[Diagnostic]]:
+    """The load and http stages as a run does them: records, endpoints and diagnostics."""
+    loaded = _load(config, display_input, parse_cache)
     diagnostics = list(loaded.diagnostics)
     shown = display_input or str(config.input)
     endpoints = _parse_examples(loaded, config, shown, diagnostics, parse_cache)

@@ -151,7 +151,8 @@ def test_github_corpus_document(github_corpus: Path) -> None:
     document = build(github_corpus / "api-docs", title="GitHub")
     validate(document)
     assert_examples_validate(document)
-    assert len(operations(document)) == 639
+    # Every descriptor of the corpus is an operation of its own: none is lost to a collision.
+    assert len(operations(document)) == len(list((github_corpus / "api-docs").rglob("*.md")))
     ids = [op["operationId"] for _, _, op in operations(document)]
     assert len(ids) == len(set(ids))
     names = {

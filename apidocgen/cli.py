@@ -78,6 +78,12 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--token-env", dest="token_env", help="environment variable holding the API token"
     )
     parser.add_argument(
+        "--base-url-env",
+        dest="base_url_env",
+        help="environment variable that overrides the client's base URL "
+        "(default: named after --token-env, e.g. SENTRY_API_BASE_URL)",
+    )
+    parser.add_argument(
         "--templates", type=Path, help="folder of templates that override the shipped ones"
     )
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -138,7 +144,10 @@ def resolve_config(args: argparse.Namespace) -> Config:
     if problems:
         raise UsageError(problems[0].format())
     overrides: dict[str, Any] = {}
-    for name in ("input", "output", "title", "package", "base_url", "token_env", "templates"):
+    for name in (
+        "input", "output", "title", "package", "base_url", "token_env", "base_url_env",
+        "templates",
+    ):  # fmt: skip
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value

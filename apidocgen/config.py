@@ -26,6 +26,7 @@ class Config:
     version: str = "0.1.0"
     base_url: str | None = None
     token_env: str = "API_TOKEN"
+    base_url_env: str | None = None  # default: from token_env (see `base_url_variable`)
     repo_url: str | None = None
     edit_uri: str | None = None
     templates: Path | None = None
@@ -34,6 +35,15 @@ class Config:
     max_depth: int = DEFAULT_MAX_DEPTH
     strict: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_url_variable(self) -> str:
+        """The environment variable that overrides the client's base URL: `base_url_env`,
+        else named after the token's (`SENTRY_API_TOKEN` -> `SENTRY_API_BASE_URL`)."""
+        if self.base_url_env:
+            return self.base_url_env
+        stem = self.token_env.removesuffix("_TOKEN") if self.token_env != "_TOKEN" else ""
+        return f"{stem or self.token_env}_BASE_URL"
 
 
 _PATH_KEYS = {"input", "output", "templates"}
@@ -96,6 +106,12 @@ def check_config(config: Config, where: str) -> list[Diagnostic]:
         problems.append(
             error(where, 1, 1, f"package '{config.package}' is not a valid Python identifier")
         )
+    for key in ("token_env", "base_url_env"):
+        name = getattr(config, key)
+        if name is not None and not _IDENTIFIER.match(name):
+            problems.append(
+                error(where, 1, 1, f"{key} '{name}' is not an environment variable name")
+            )
     if config.base_url is not None and not re.match(r"https?://[^\s/]+", config.base_url):
         problems.append(error(where, 1, 1, f"base_url '{config.base_url}' is not an http(s) URL"))
     return problems

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# The `server_factory` fixture: real HTTP servers on 127.0.0.1 for the client's tests.
+pytest_plugins = ["tests.recording_server"]
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 

@@ -11,11 +11,7 @@ import importlib
 import json
 import socket
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +20,16 @@ import pytest
 from apidocgen.config import Config
 from apidocgen.mock import ReplayServer
 from apidocgen.pipeline import run
-from apidocgen.render.client import build_groups
 from apidocgen.render.models import plan_models
+from apidocgen.render.python_api import build_groups
 from apidocgen.write import write_output
 from tests.conftest import corpus_dir, run_python, write_descriptor
+from tests.recording_server import (
+    Answer,
+    Seen,
+    ServerFactory,
+    json_answer,
+)
 
 TOKEN = "tok-s3cr3t-value"
 PACKAGE = "scenario_widgets_api"
@@ -142,105 +144,6 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return importlib.import_module(PACKAGE)
 
 
-# -- a real HTTP server whose answers each test chooses -----------------------------------------
-
-
-@dataclass
-class Seen:
-    """One request as the server received it."""
-
-    method: str
-    raw_path: str
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-Answer = tuple[int, dict[str, str], bytes] | None  # None: drop the connection, answer nothing
-
-
-@dataclass
-class RecordingServer:
-    """A ThreadingHTTPServer that records requests and answers with `responder(seen, n)`."""
-
-    responder: Callable[[Seen, int], Answer]
-    seen: list[Seen] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def handle_one(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                seen = Seen(
-                    self.command, self.path, dict(self.headers.items()), self.rfile.read(length)
-                )
-                outer.seen.append(seen)
-                answer = outer.responder(seen, len(outer.seen))
-                if answer is None:
-                    self.close_connection = True
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    return
-                status, headers, body = answer
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_one
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return None
-
-        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hung up on purpose (timeouts) is not worth a traceback."""
-
-
-def json_answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Answer:
-    return (
-        status,
-        {"Content-Type": "application/json", **(headers or {})},
-        json.dumps(body).encode(),
-    )
-
-
-@pytest.fixture
-def server_factory() -> Iterator[Callable[[Callable[[Seen, int], Answer]], RecordingServer]]:
-    servers: list[RecordingServer] = []
-
-    def make(responder: Callable[[Seen, int], Answer]) -> RecordingServer:
-        servers.append(RecordingServer(responder))
-        return servers[-1]
-
-    yield make
-    for server in servers:
-        server.close()
-
-
-ServerFactory = Callable[[Callable[[Seen, int], Answer]], RecordingServer]
-
-
 # -- one call per HTTP method -----------------------------------------------------------------
 
 
@@ -283,13 +186,16 @@ def test_a_call_per_http_method(api: Any, server_factory: ServerFactory) -> None
 def test_signature_required_positional_optional_keyword_only(api: Any) -> None:
     import inspect
 
+    call_options = ["extra_headers", "extra_query", "timeout", "strict"]
     signature = inspect.signature(api.Client(token=TOKEN).widgets.list_widgets)
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in signature.parameters.values())
+    assert list(signature.parameters) == ["color", "limit", *call_options]
     signature = inspect.signature(api.Client(token=TOKEN).widgets.replace_widget)
     kinds = {name: p.kind for name, p in signature.parameters.items()}
     assert kinds == {
         "widget_id": inspect.Parameter.POSITIONAL_OR_KEYWORD,
         "body": inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        **dict.fromkeys(call_options, inspect.Parameter.KEYWORD_ONLY),
     }
 
 
@@ -431,20 +337,19 @@ def test_link_header_parsing_is_robust(api: Any) -> None:
 
 
 def test_429_with_retry_after_is_retried_after_the_delay(
-    api: Any, server_factory: ServerFactory
+    api: Any, server_factory: ServerFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def respond(seen: Seen, n: int) -> Answer:
         if n == 1:
             return json_answer({"detail": "slow down"}, 429, {"Retry-After": "1"})
         return json_answer(WIDGET)
 
+    waits: list[float] = []
+    monkeypatch.setattr(importlib.import_module(f"{PACKAGE}._transport"), "_sleep", waits.append)
     server = server_factory(respond)
     with api.Client(base_url=server.url, token=TOKEN, max_retries=2) as client:
-        started = time.monotonic()
         assert client.widgets.retrieve_widget("1").id == 1
-        elapsed = time.monotonic() - started
-    assert len(server.seen) == 2
-    assert 0.9 <= elapsed < 5
+    assert len(server.seen) == 2 and waits == [1.0]
 
 
 def test_retries_are_bounded_by_max_retries(api: Any, server_factory: ServerFactory) -> None:
@@ -484,19 +389,6 @@ def test_dropped_connection_is_retried_for_get_not_for_post(
         with pytest.raises(api.APIConnectionError):
             client.widgets.create_widget({"name": "x"})  # request 3 dropped, not retried
     assert [s.method for s in server.seen] == ["GET", "GET", "POST"]
-
-
-def test_retry_after_parsing(api: Any) -> None:
-    import httpx
-
-    retry_after = importlib.import_module(f"{PACKAGE}._transport").retry_after
-    assert retry_after(httpx.Headers({"Retry-After": "2"})) == 2.0
-    assert retry_after(httpx.Headers({"Retry-After": "100000"})) == 60.0  # capped
-    assert (
-        retry_after(httpx.Headers({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})) == 0.0
-    )  # past
-    assert retry_after(httpx.Headers({"Retry-After": "soon"})) is None
-    assert retry_after(httpx.Headers({})) is None
 
 
 # -- errors -----------------------------------------------------------------------------------
@@ -565,16 +457,59 @@ def test_connection_refused_raises_api_connection_error(api: Any) -> None:
     assert TOKEN not in str(caught.value) and TOKEN not in repr(caught.value)
 
 
-def test_body_not_matching_the_model_raises_validation_error(
+def test_body_not_matching_the_model_is_kept_unless_strict(
     api: Any, server_factory: ServerFactory
 ) -> None:
-    server = server_factory(lambda seen, n: json_answer({"id": "not a number"}))
+    body = {"id": "not a number", "name": "a", "createdAt": "2024-01-01T00:00:00Z"}
+    server = server_factory(lambda seen, n: json_answer(body))
     with api.Client(base_url=server.url, token=TOKEN) as client:
+        widget = client.widgets.retrieve_widget("1")
+        assert isinstance(widget, api.models.Widget)
+        assert widget.id == "not a number" and widget.name == "a" and widget.owner_id is None
+        assert widget.created_at.year == 2024  # what fits is typed
         with pytest.raises(api.APIResponseValidationError) as caught:
-            client.widgets.retrieve_widget("1")
-        raw = client.with_raw_response.widgets.retrieve_widget("1")
-    assert caught.value.body == {"id": "not a number"}
-    assert raw.json() == {"id": "not a number"}  # the raw response is still reachable
+            client.widgets.retrieve_widget("1", strict=True)
+        with pytest.raises(api.APIResponseValidationError):
+            client.with_options(strict=True).widgets.retrieve_widget("1")
+        raw = client.with_raw_response.widgets.retrieve_widget("1", strict=True)
+    assert caught.value.body == body and "widgets.retrieve_widget" in str(caught.value)
+    assert raw.json() == body  # the raw response is still reachable
+
+
+def test_per_call_options_reach_the_request(api: Any, server_factory: ServerFactory) -> None:
+    import httpx
+
+    def respond(seen: Seen, n: int) -> Answer:
+        if seen.method == "POST":
+            return 302, {"Location": "/widgets/9/"}, b""
+        time.sleep(0.5 if "slow" in seen.raw_path else 0)
+        return json_answer(WIDGET)
+
+    server = server_factory(respond)
+    with api.Client(base_url=server.url, token=TOKEN, default_headers={"X-Team": "a"}) as client:
+        client.widgets.list_widgets(
+            color="red", extra_query={"trace": 1}, extra_headers={"X-Request-Id": "r1"}
+        )
+        with pytest.raises(api.APITimeoutError):
+            client.widgets.retrieve_widget("slow", timeout=httpx.Timeout(0.1), extra_headers={})
+        with pytest.raises(api.RedirectError) as caught:
+            client.widgets.create_widget({"name": "x"})
+    first = server.seen[0]
+    assert first.raw_path == "/widgets/?color=red&trace=1"
+    assert first.headers["X-Request-Id"] == "r1" and first.headers["X-Team"] == "a"
+    assert caught.value.location == "/widgets/9/" and server.seen[-1].method == "POST"
+
+
+def test_the_package_logger_records_calls_without_the_token(
+    api: Any, server_factory: ServerFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = server_factory(lambda seen, n: json_answer(WIDGET))
+    caplog.set_level("DEBUG", logger=PACKAGE)
+    with api.Client(base_url=server.url, token=TOKEN) as client:
+        client.widgets.retrieve_widget("1")
+    lines = [r.getMessage() for r in caplog.records if r.name == PACKAGE]
+    assert lines and lines[0].startswith(f"GET {server.url}/widgets/1/ -> 200 OK (")
+    assert all(TOKEN not in line for line in lines)
 
 
 # -- raw responses, async, the token ----------------------------------------------------------
@@ -622,6 +557,8 @@ def test_async_client(api: Any, server_factory: ServerFactory) -> None:
 def test_token_only_in_header_never_in_reprs_or_errors(
     api: Any, server_factory: ServerFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("WIDGETS_BASE_URL", "http://127.0.0.1:9")  # an argument wins
+
     def echo(seen: Seen, n: int) -> Answer:  # a careless server that echoes the credentials
         return json_answer({"detail": f"bad token {seen.headers.get('Authorization')}"}, 401)
 
@@ -643,7 +580,8 @@ def test_token_only_in_header_never_in_reprs_or_errors(
         assert TOKEN not in text, text
     client.close()
     monkeypatch.setenv("WIDGETS_TOKEN", "from-the-environment")
-    with api.Client(base_url=server.url) as from_env:
+    monkeypatch.setenv("WIDGETS_BASE_URL", server.url)
+    with api.Client() as from_env:
         with pytest.raises(api.AuthenticationError):
             from_env.widgets.retrieve_widget("1")
     assert server.seen[-1].headers["Authorization"] == "Bearer from-the-environment"
@@ -678,14 +616,12 @@ def test_generated_sentry_client_against_replayed_examples(
     module = importlib.import_module(package)
     groups = build_groups(result.openapi, plan_models(result.openapi).operations)
     statuses = {
-        (m.upper(), p): int(
-            next(iter(op["responses"])) if next(iter(op["responses"])).isdigit() else 501
-        )
+        (m.upper(), p): next(iter(op["responses"]))
         for p, item in result.openapi["paths"].items()
         for m, op in item.items()
     }
     failures: list[str] = []
-    calls = 0
+    calls = errors = 0
     with (
         ReplayServer(result.openapi) as server,
         module.Client(base_url=server.url, token=TOKEN) as client,
@@ -694,19 +630,24 @@ def test_generated_sentry_client_against_replayed_examples(
             resource = getattr(client, group.attribute)
             for op in group.operations:
                 arguments = [_argument_value(a) for a in op.required_arguments]
-                expected = statuses[(op.http_method, op.path)]
+                method = getattr(resource, op.name)
                 calls += 1
-                try:
-                    getattr(resource, op.name)(*arguments)
-                except module.APIStatusError as exc:
-                    if exc.status_code != expected or expected < 400:
-                        failures.append(f"{op.name}: {exc}")
+                try:  # every operation answers: its success example, or the mock's default
+                    method(*arguments)
                 except Exception as exc:  # noqa: BLE001 - collected and reported below
                     failures.append(f"{op.name}: {type(exc).__name__}: {exc}")
-                else:
-                    if expected >= 400:
-                        failures.append(f"{op.name}: expected {expected}")
-    assert calls > 50
+                status = statuses[(op.http_method, op.path)]
+                if status.isdigit() and int(status) >= 400:
+                    errors += 1  # an error example, on request
+                    prefer = {"Prefer": f"code={status}"}
+                    try:
+                        method(*arguments, extra_headers=prefer)
+                    except module.APIStatusError as exc:
+                        if exc.status_code != int(status):
+                            failures.append(f"{op.name}: {exc}")
+                    else:
+                        failures.append(f"{op.name}: expected {status}")
+    assert calls > 50 and errors >= 1
     assert failures == []
 
 

@@ -1,7 +1,7 @@
-# {{ header }}
 """The exceptions the client raises: one base class, then status and transport errors.
 
-Messages name the method, the URL and the status; they never contain the API token.
+Messages name the operation, the method, the URL and the status; they never contain the
+API token.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "UnprocessableEntityError",
+    "error_class_for",
 ]
 
 
@@ -45,21 +47,27 @@ class APIError(Exception):
 class APIConnectionError(APIError):
     """The request did not get a response: DNS, refused connection, reset, TLS, ..."""
 
-    def __init__(self, message: str = "Connection error.", *, request: httpx.Request) -> None:
+    def __init__(
+        self, message: str = "Connection error.", *, request: httpx.Request
+    ) -> None:
         super().__init__(message, request=request)
 
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connecting, writing, reading or waiting for the pool)."""
 
-    def __init__(self, message: str = "Request timed out.", *, request: httpx.Request) -> None:
+    def __init__(
+        self, message: str = "Request timed out.", *, request: httpx.Request
+    ) -> None:
         super().__init__(message, request=request)
 
 
 class APIResponseValidationError(APIError):
-    """A success response whose body does not match the documented model.
+    """A success response whose body cannot be what the operation documents.
 
-    `body` holds the decoded JSON, `response` the raw `httpx.Response`; the validation
+    Raised when the body is not JSON (or is empty) where the operation returns a model, and,
+    in strict mode only, when a JSON body does not match the documented type. `body` holds
+    the decoded JSON (or the text), `response` the raw `httpx.Response`; a validation
     error is chained as `__cause__`.
     """
 
@@ -75,7 +83,7 @@ class APIResponseValidationError(APIError):
 
 
 class APIStatusError(APIError):
-    """The API answered with a 4xx or 5xx status.
+    """The API answered with a status that is not a success (3xx not followed, 4xx, 5xx).
 
     `status_code` is the status, `body` the decoded JSON body (or its text, or None when
     empty), `response` the raw `httpx.Response`.
@@ -90,6 +98,21 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.body = body
+
+
+class RedirectError(APIStatusError):
+    """A 3xx answer the client does not follow.
+
+    GET and HEAD requests follow redirects; any other method would have to be re-sent
+    somewhere else, which the client never does on its own. `location` is where the
+    server pointed (None when it named no place).
+    """
+
+    @property
+    def location(self) -> str | None:
+        """The `Location` header of the answer."""
+        location = self.response.headers.get("location")
+        return None if location is None else str(location)
 
 
 class BadRequestError(APIStatusError):
@@ -136,7 +159,9 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 
 
 def error_class_for(status_code: int) -> type[APIStatusError]:
-    """The most specific error class for an error status."""
+    """The most specific error class for a status that is not a success."""
     if status_code >= 500:
         return InternalServerError
+    if 300 <= status_code < 400:
+        return RedirectError
     return _BY_STATUS.get(status_code, APIStatusError)

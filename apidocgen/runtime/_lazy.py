@@ -1,8 +1,7 @@
-# {{ header }}
-"""A module imported on first attribute access, so `import {{ package }}` stays fast.
+"""A module imported on first attribute access, so that importing the package stays fast.
 
-The models module of a large API holds hundreds of classes; it is imported the first time an
-API method needs a model (or the first time you touch `{{ package }}.models`), not before.
+The models module of a large API holds hundreds of classes; it is imported the first time
+an API method needs a model (or the first time the models are touched), not before.
 """
 
 from __future__ import annotations

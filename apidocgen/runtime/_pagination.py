@@ -1,4 +1,3 @@
-# {{ header }}
 """Pagination over `Link: <...>; rel="next"` headers (RFC 8288).
 
 `client.<group>.iter_<method>(...)` returns a paginator: iterate it (`for`, or `async for` on
@@ -18,9 +17,18 @@ import httpx
 from ._errors import APIError
 
 if TYPE_CHECKING:
-    from ._transport import APIResponse, AsyncAPIClient, RequestOptions, SyncAPIClient
+    from ._request import RequestOptions
+    from ._response import APIResponse
+    from ._transport import AsyncAPIClient, SyncAPIClient
 
-__all__ = ["AsyncPaginator", "Link", "Page", "SyncPaginator", "next_page_url", "parse_link_header"]
+__all__ = [
+    "AsyncPaginator",
+    "Link",
+    "Page",
+    "SyncPaginator",
+    "next_page_url",
+    "parse_link_header",
+]
 
 T = TypeVar("T")
 
@@ -138,7 +146,9 @@ def _check_loop(url: str, seen: set[str]) -> None:
 class SyncPaginator(Generic[T]):
     """Iterates the items of every page, fetching the next page when one runs out."""
 
-    def __init__(self, client: SyncAPIClient, options: RequestOptions, *, items_are_list: bool) -> None:
+    def __init__(
+        self, client: SyncAPIClient, options: RequestOptions, *, items_are_list: bool
+    ) -> None:
         self._client = client
         self._options = options
         self._items_are_list = items_are_list
@@ -166,7 +176,9 @@ class SyncPaginator(Generic[T]):
 class AsyncPaginator(Generic[T]):
     """The async paginator: `async for item in paginator`, or `async for page in .pages()`."""
 
-    def __init__(self, client: AsyncAPIClient, options: RequestOptions, *, items_are_list: bool) -> None:
+    def __init__(
+        self, client: AsyncAPIClient, options: RequestOptions, *, items_are_list: bool
+    ) -> None:
         self._client = client
         self._options = options
         self._items_are_list = items_are_list
@@ -176,7 +188,9 @@ class AsyncPaginator(Generic[T]):
         options = self._options
         seen: set[str] = set()
         while True:
-            page: Page[T] = _page(await self._client._send(options), self._items_are_list)
+            page: Page[T] = _page(
+                await self._client._send(options), self._items_are_list
+            )
             yield page
             if page.next_url is None:
                 return

@@ -108,6 +108,29 @@ def test_mypy_strict_clean(
     assert checked.returncode == 0, checked.stdout[-6000:] + checked.stderr[-2000:]
 
 
+def test_no_field_is_typed_bare_none(generated: tuple[str, Path]) -> None:
+    """A value only ever seen as null is `Any | None = None`: the examples say nothing of
+    its type, and a bare `None` would reject the first real value."""
+    package, python_dir = generated
+    tree = ast.parse((python_dir / package / "models.py").read_text(encoding="utf-8"))
+    fields = [node for node in ast.walk(tree) if isinstance(node, ast.AnnAssign)]
+    assert fields
+    bare = [
+        ast.unparse(node)
+        for node in fields
+        if any(
+            isinstance(part, ast.Constant) and part.value is None
+            for part in ast.walk(node.annotation)
+        )
+        and not any(
+            isinstance(part, ast.BinOp) and isinstance(part.op, ast.BitOr)
+            for part in ast.walk(node.annotation)
+        )
+        or "[None]" in ast.unparse(node.annotation)
+    ]
+    assert bare == []
+
+
 def test_sources_parse_as_python_310(generated: tuple[str, Path]) -> None:
     _, folder = generated
     for path in python_files(folder):

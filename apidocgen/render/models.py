@@ -19,8 +19,11 @@ that no generated name is ever numbered (`user_id_1`, `Owner1`):
   pydantic's own attribute names and the names the module uses (`list`, `date`, every class
   name) get a trailing `_` (`class_`, `json_`, `model_config_`); digit-first names get a
   `field_` prefix (`2fa` -> `field_2fa`); a name with no letters is `field`.
-- Formats (`FORMAT_POLICY`). `date-time` -> `datetime` (naive values accepted, so a document
-  whose examples lack an offset still validates), `date` -> `date`, `uuid` -> `UUID`. Every
+- A value only ever seen as null (`{"type": "null"}`) says nothing of its type: it becomes
+  `Any`, and such a field is optional (`field: Any | None = None`), never a bare `None`.
+- Formats (`FORMAT_POLICY`). `date-time` -> `DateTime` (the package's `_types`: a
+  `datetime` that dumps back to the exact text it was read from; naive values accepted, so
+  a document whose examples lack an offset still validates), `date` -> `date`, `uuid` -> `UUID`. Every
   other format (`uri`, `email`, `ipv4`, ...) is a plain `str`: `AnyUrl` normalises values (a
   trailing slash appears, so a value does not round-trip) and `EmailStr` needs the
   `email-validator` package at import time.
@@ -56,6 +59,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 REF_PREFIX = "#/components/schemas/"
 BASE_MODULE = "_base_model"
 BASE_CLASS = "APIModel"
+TYPES_MODULE = "_types"
 LINE_LENGTH = 88
 
 # Formats kept (and the Python type they become); every other format is dropped, i.e. `str`.
@@ -151,7 +155,7 @@ def generate_models_source(plan: ModelPlan, package: str) -> str:
         "openapi": "3.1.0",
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {"schemas": plan.schemas},
+        "components": {"schemas": _wire_types(plan.schemas, package)},
     }
     source = generate(
         json.dumps(document, ensure_ascii=False),
@@ -174,8 +178,33 @@ def generate_models_source(plan: ModelPlan, package: str) -> str:
     )
     if not isinstance(source, str):  # pragma: no cover - one module in, one module out
         raise TypeError("datamodel-code-generator returned several modules for one document")
+    # A class using a custom type gets this configuration; `DateTime` needs none of it.
+    source = _ARBITRARY_TYPES_CONFIG.sub("", source)
     exports = "".join(f"    {json.dumps(name)},\n" for name in plan.exported)
     return source.rstrip("\n") + f"\n\n\n__all__ = [\n{exports}]\n"
+
+
+_ARBITRARY_TYPES_CONFIG = re.compile(
+    r"\n[ \t]+model_config = ConfigDict\(\s*arbitrary_types_allowed=True,?\s*\)[ \t]*(?=\n)"
+)
+
+
+def _wire_types(schemas: dict[str, Any], package: str) -> dict[str, Any]:
+    """The schemas with every `date-time` string typed `<package>._types.DateTime`: a
+    datetime that dumps back to the text it was read from."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        out = {key: walk(item) for key, item in value.items()}
+        if out.get("format") == "date-time" and out.get("type", "string") == "string":
+            del out["format"]
+            out["customTypePath"] = f"{package}.{TYPES_MODULE}.DateTime"
+        return out
+
+    return {name: walk(schema) for name, schema in schemas.items()}
 
 
 def format_python(source: str, package: str, *, filename: str = "module.py") -> str:
@@ -514,6 +543,10 @@ class _Planner:
         if isinstance(properties, dict):
             for key, sub in list(properties.items()):
                 properties[key] = self._child(sub, owner + pascal(key, fallback="Field"))
+            # A field only ever seen as null may hold anything: `Any | None = None`.
+            nulls = {key for key, sub in properties.items() if _is_any(sub)}
+            if nulls and isinstance(schema.get("required"), list):
+                schema["required"] = [k for k in schema["required"] if k not in nulls]
         items = schema.get("items")
         if isinstance(items, dict):
             schema["items"] = self._child(items, owner + "Item")
@@ -528,14 +561,19 @@ class _Planner:
             if isinstance(members, list):
                 word = "Part" if combinator == "allOf" else "Option"
                 schema[combinator] = [
-                    self._child(member, owner + word + _letters(index))
+                    self._child(member, owner + word + _letters(index), member=True)
                     for index, member in enumerate(members)
                 ]
         return schema
 
-    def _child(self, sub: Any, name: str) -> Any:
+    def _child(self, sub: Any, name: str, *, member: bool = False) -> Any:
+        """A nested schema rewritten; `member` of a combinator (where a null member is what
+        makes the whole nullable, not a value only ever seen as null)."""
         if not isinstance(sub, dict):
             return sub
+        if not member and _only_null(sub):
+            # Seen only as null: the examples say nothing of the type (never a bare `None`).
+            return {k: v for k, v in sub.items() if k == "description"}
         if _is_object(sub) and "$ref" not in sub:
             described = sub.get("description")
             ref: dict[str, Any] = {"$ref": REF_PREFIX + self._hoist(sub, name)}
@@ -574,6 +612,18 @@ def _letters(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         out = chr(ord("A") + rest) + out
     return out
+
+
+def _only_null(schema: dict[str, Any]) -> bool:
+    types = schema.get("type")
+    return (types == "null" or types == ["null"]) and not any(
+        key in schema for key in ("$ref", *_COMBINATORS, "enum", "const")
+    )
+
+
+def _is_any(schema: Any) -> bool:
+    """A schema that admits every value (a description at most)."""
+    return isinstance(schema, dict) and not any(k for k in schema if k != "description")
 
 
 def _is_empty(schema: dict[str, Any]) -> bool:

@@ -250,10 +250,10 @@ def test_seed_endpoint_page_has_every_part(seed_files: dict[str, str]) -> None:
     assert "| `issue_id` | string | yes | the ID of the issue to retrieve. |" in page
     for label in ('=== "HTTP"', '=== "curl"', '=== "Python"'):
         assert label in page
-    assert "curl https://sentry.io/api/0/issues/1/events/" in page
+    assert 'curl "${SENTRY_API_BASE_URL:-https://sentry.io}/api/0/issues/1/events/"' in page
     assert '-H "Authorization: Bearer $SENTRY_API_TOKEN"' in page
     assert "from sentry_api import Client" in page
-    assert 'client = Client(token=os.environ["SENTRY_API_TOKEN"])' in page
+    assert "    with Client() as client:" in page
     assert 'result = client.events.list_issue_events(issue_id="1")' in page
     assert '!!! info "Pagination"' in page
     assert "HTTP/1.1 200 OK" in page and '??? example "Response 200 OK' in page
@@ -297,9 +297,10 @@ def test_endpoint_page_tables_samples_and_fields() -> None:
     page = files["things/get-thing.md"]
     assert "## Path parameters" in page and "## Query parameters" in page
     assert "| `expand` | boolean | no | fields to expand |" in page
-    assert "curl 'https://api.example.org/api/things/7/?expand=true'" in page
-    assert 'client = Client(token=os.environ["THING_TOKEN"])' in page
-    assert 'client.things.retrieve_thing(thing_id="7", expand=True)' in page
+    assert 'curl "${THING_BASE_URL:-https://api.example.org}/api/things/7/?expand=true"' in page
+    assert "# The token comes from $THING_TOKEN; $THING_BASE_URL overrides the base URL." in page
+    assert "    with Client() as client:" in page
+    assert 'result = client.things.retrieve_thing(thing_id="7", expand=True)' in page
     assert (
         '<p>The response body is a <a href="../models.md#model-thing">Thing</a> object.</p>' in page
     )
@@ -378,7 +379,9 @@ def test_documented_only_operation_without_path() -> None:
     doc[X + "documented-only"] = [op]
     page = render(doc)["things/delete-thing.md"]
     assert "no path documented" in page
-    assert "has no operation in the client" in page
+    assert "The client has no method for this endpoint: it documents no path." in page
+    # curl shows the captured request all the same.
+    assert 'curl -X DELETE "${THING_BASE_URL:-https://api.example.org}/api/things/7/' in page
 
 
 def test_edit_link_only_with_a_repository() -> None:

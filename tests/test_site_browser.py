@@ -146,7 +146,10 @@ def test_switching_to_the_curl_tab_shows_its_code(page: Any, site_url: str) -> N
     assert not curl.is_visible()
     page.locator("article.md-content__inner .tabbed-labels label", has_text="curl").click()
     curl.wait_for(state="visible")
-    assert "curl https://sentry.io/api/0/issues/1/events/" in curl.inner_text()
+    assert (
+        'curl "${SENTRY_API_BASE_URL:-https://sentry.io}/api/0/issues/1/events/"'
+        in curl.inner_text()
+    )
     assert not blocks.nth(0).is_visible()
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import posixpath
 import re
 import shlex
@@ -42,9 +43,9 @@ import jinja2
 from apidocgen import __version__
 from apidocgen.config import Config
 from apidocgen.load import Page, Section
-from apidocgen.naming import slug, snake_identifier
+from apidocgen.naming import slug
 from apidocgen.paths import template_values
-from apidocgen.render.client import python_parameter_names
+from apidocgen.render.python_api import ArgumentView, OperationView, build_groups
 from apidocgen.site_layout import (
     CODE_BLOCK_MARK,
     DESCRIPTOR_SCHEMA_FILE,
@@ -1194,6 +1195,8 @@ class _Site:
     root_title: str
     # Operations by section folder, sorted; filled on first use.
     _members: dict[str, list[JsonDict]] | None = None
+    # The client's method for each route (METHOD, path template); filled on first use.
+    _calls: dict[tuple[str, str], tuple[str, OperationView]] | None = None
 
     @classmethod
     def plan(
@@ -1314,6 +1317,16 @@ class _Site:
             "version": plain_text(self.openapi.get("info", {}).get("version", "")),
             "package": self.config.package,
         }
+
+    def python_call(self, method: str, path: str) -> tuple[str, OperationView] | None:
+        """(section attribute, method view) of the client method that calls this route."""
+        if self._calls is None:
+            self._calls = {
+                (op.http_method, op.path): (group.attribute, op)
+                for group in build_groups(self.openapi, {})
+                for op in group.operations
+            }
+        return self._calls.get((method.upper(), path))
 
     def members(self, folder: str) -> list[JsonDict]:
         """Operations of a section, in sidebar order then title."""
@@ -1740,6 +1753,10 @@ class _EndpointView:
         name = self.site.config.token_env
         return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,100}", name) else "API_TOKEN"
 
+    def _base_url_env(self) -> str:
+        name = self.site.config.base_url_variable
+        return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,100}", name) else "API_BASE_URL"
+
     def pagination(self) -> str:
         info = self.op.get(X + "pagination")
         if not isinstance(info, dict):
@@ -1803,16 +1820,31 @@ class _EndpointView:
         )
 
     def _request_target(self) -> str:
+        """The path and query the samples call: the example request's, when its path fits
+        the documented path; else the documented path with each placeholder filled from the
+        example or named in capitals for the reader to replace (`/teams/TEAM_SLUG/`)."""
+        template = self.op.get(X + "path")
+        target = None
         if self.request is not None:
             parts = self.request.start.split()
             if len(parts) >= 2:
                 target = parts[1]
                 if "://" in target:
                     split = urlsplit(target)
-                    return split.path + ("?" + split.query if split.query else "")
-                return target
-        path = str(self.op.get(X + "path") or "/")
-        return path
+                    target = split.path + ("?" + split.query if split.query else "")
+        if target is not None and (
+            not isinstance(template, str)
+            or template_values(template, target.split("?")[0]) is not None
+        ):
+            return target
+        values = self._path_values()
+        query = target.partition("?")[2] if target is not None else ""
+        path = re.sub(
+            r"\{([^{}]*)\}",
+            lambda m: quote(values.get(m.group(1)) or m.group(1).upper() or "VALUE", safe=""),
+            str(template or "/"),
+        )
+        return path + ("?" + query if query else "")
 
     def _method(self) -> str:
         return str(self.op.get(X + "method", "GET")).upper()
@@ -1829,12 +1861,15 @@ class _EndpointView:
         return "\n".join(lines)
 
     def _curl_sample(self) -> str:
+        if not self.op.get(X + "path") and self.request is None:
+            return "# This endpoint documents no path: there is no request to show."
         method = self._method()
-        url = self._base_url() + self._request_target()
         args = ["curl"]
         if method != "GET":
             args += ["-X", shlex.quote(method)]
-        args.append(shlex.quote(url))
+        if re.search(r"[\[\]{}]", self._request_target()):
+            args.append("--globoff")  # brackets and braces are curl's URL patterns otherwise
+        args.append(self._curl_url())
         lines = [" ".join(args)]
         headers = list(self.request.headers) if self.request else []
         has_auth = False
@@ -1857,13 +1892,29 @@ class _EndpointView:
             lines.append(f'-H "Authorization: Bearer ${self._token_env()}"')
         found = self._body_content()
         if media.startswith("multipart/") or (found and found[0].startswith("multipart/")):
+            files = set(self._file_fields())
             for name, value in self._form_fields():
-                lines.append("-F " + shlex.quote(f"{name}={value}"))
+                if name in files:
+                    lines.append("-F " + shlex.quote(f"{name}=@{value.lstrip('@')}"))
+                else:  # a value starting with @ or < is text here, never a file to read
+                    lines.append("--form-string " + shlex.quote(f"{name}={value}"))
         elif self.request is not None and self.request.body.strip():
             if not any(k.lower() == "content-type" for k, _ in headers):
                 lines.append("-H 'Content-Type: application/json'")
             lines.append("--data-raw " + shlex.quote(self.request.body.strip()))
         return " \\\n  ".join(lines)
+
+    def _curl_url(self) -> str:
+        """The URL for the shell: the base URL from the environment (`${VAR:-default}`), then
+        the example's path, in double quotes where nothing in it is special to the shell."""
+        plain = re.compile(r"[A-Za-z0-9/._~%&=?:@+,;*()'-]*")
+        default, target = self._base_url(), self._request_target()
+        if not plain.fullmatch(default):
+            return shlex.quote(default + target)
+        base = f'"${{{self._base_url_env()}:-{default}}}'
+        if plain.fullmatch(target):
+            return f'{base}{target}"'
+        return f'{base}"{shlex.quote(target)}'
 
     def _form_fields(self) -> list[tuple[str, str]]:
         found = self._body_content()
@@ -1884,89 +1935,95 @@ class _EndpointView:
         return fields
 
     def _python_sample(self) -> str:
-        package = self.site.config.package
-        group = self.op.get(X + "python-group")
-        method = self.op.get(X + "python-method")
-        auth = self.authentication()
-        lines = []
-        needs_token = auth is not None and auth["bearer"]
-        if needs_token:
-            lines += ["import os", ""]
-        lines.append(f"from {package} import Client")
-        lines.append("")
-        if needs_token:
-            lines.append(f'client = Client(token=os.environ["{self._token_env()}"])')
-        else:
-            lines.append("client = Client()")
-        if not group or not method:
-            lines.append("# This endpoint has no operation in the client (no path was documented).")
+        """A program that calls the operation as the example request did, with the client's
+        own method and argument names; the token and base URL come from the environment."""
+        config = self.site.config
+        lines = [
+            f"from {config.package} import Client",
+            "",
+            f"# The token comes from ${self._token_env()}; "
+            f"${self._base_url_env()} overrides the base URL.",
+            "with Client() as client:",
+        ]
+        path = self.op.get(X + "path")
+        found = self.site.python_call(self._method(), path) if isinstance(path, str) else None
+        if found is None:
+            lines.append("    # The client has no method for this endpoint: it documents no path.")
+            lines.append("    pass")
             return "\n".join(lines)
-        arguments = self._python_arguments()
-        call = f"client.{group}.{method}"
-        one_line = f"result = {call}({', '.join(arguments)})"
+        group, call = found
+        arguments = self._python_arguments(call)
+        returns = call.return_type != "None"  # a call answered without a body returns None
+        head = f"    {'result = ' if returns else ''}client.{group}.{call.name}("
+        one_line = head + ", ".join(arguments) + ")"
         if len(one_line) <= 88 and "\n" not in one_line:
             lines.append(one_line)
         else:
-            lines.append(f"result = {call}(")
-            lines.extend(_indent_block(argument, 4) + "," for argument in arguments)
-            lines.append(")")
-        lines.append("print(result)")
+            lines.append(head)
+            lines.extend(_indent_block(argument, 8) + "," for argument in arguments)
+            lines.append("    )")
+        if returns:
+            lines.append("    print(result)")
         return "\n".join(lines)
 
-    def _python_arguments(self) -> list[str]:
-        arguments: list[str] = []
+    def _python_arguments(self, call: OperationView) -> list[str]:
+        """`name=value` for every required argument and for the optional ones the example
+        request sets; values typed as the method's annotations want them."""
         path_values = self._path_values()
-        query_values = dict(self._query_values())
-        template = self.op.get(X + "path")
-        names = python_parameter_names(self.op, template) if isinstance(template, str) else {}
-        for param in self.op.get("parameters") or []:
-            if not isinstance(param, dict):
-                continue
-            name = str(param.get("name", ""))
-            python_name = names.get((str(param.get("in")), name)) or snake_identifier(
-                name, fallback="param"
-            )
-            schema, _ = self.site.schemas.resolve(param.get("schema") or {})
-            if param.get("in") == "path":
-                value: Any = path_values.get(name, name.upper())
-            elif param.get("in") == "query" and name in query_values:
-                value = query_values[name]
-            elif param.get("required"):
-                value = name.upper()
+        query_values: dict[str, list[str]] = {}
+        for name, value in self._query_values():
+            query_values.setdefault(name, []).append(value)
+        arguments: list[str] = []
+        for argument in call.arguments:
+            if argument.location == "path":
+                value = _argument_value(argument, [path_values.get(argument.wire, "")])
+            elif argument.location == "query":
+                if argument.wire not in query_values and not argument.required:
+                    continue
+                value = _argument_value(argument, query_values.get(argument.wire, [""]))
             else:
-                continue
-            arguments.append(f"{python_name}={python_literal(_typed(value, schema))}")
-        found = self._body_content()
-        if found is not None:
-            media, content = found
-            schema, _ = self.site.schemas.resolve(content.get("schema") or {})
-            example = content.get("example")
-            properties = (
-                schema.get("properties") if isinstance(schema.get("properties"), dict) else None
-            )
-            if properties is not None:
-                required = set(schema.get("required") or [])
-                for name, prop in properties.items():
-                    python_name = str(
-                        (prop.get(X + "python-name") if isinstance(prop, dict) else None)
-                        or snake_identifier(name, fallback="field")
-                    )
-                    prop_schema, _ = self.site.schemas.resolve(prop)
-                    if isinstance(example, dict) and name in example:
-                        value = example[name]
-                    elif name in required:
-                        value = b"" if prop_schema.get("format") == "binary" else name.upper()
-                    else:
-                        continue
-                    if prop_schema.get("format") == "binary":
-                        arguments.append(
-                            f'{python_name}=open("{snake_identifier(name, fallback="file")}", "rb")'
-                        )
-                        continue
-                    arguments.append(f"{python_name}={python_literal(value)}")
-            elif example is not None:
-                arguments.append(f"body={python_literal(example)}")
+                body = self._body_argument(argument)
+                if body is None:
+                    continue
+                value = body
+            arguments.append(f"{argument.name}={value}")
         return arguments
+
+    def _body_argument(self, argument: ArgumentView) -> str | None:
+        """The request body argument as the example request sent it (None: leave it out)."""
+        found = self._body_content()
+        example = found[1].get("example") if found is not None else None
+        if argument.location == "body":
+            if example is None:
+                return "{}" if argument.required else None
+            return python_literal(example, indent=8)
+        if argument.location == "files":
+            fields = self._file_fields()
+            if not fields:
+                return None
+            return python_literal_dict({name: f'open("{name}", "rb")' for name in fields}, indent=8)
+        if argument.location == "data":
+            values = {
+                name: value
+                for name, value in (example.items() if isinstance(example, dict) else [])
+                if name not in self._file_fields()
+            }
+            return python_literal(values, indent=8) if values else None
+        if self.request is not None and self.request.body.strip():
+            return python_literal(self.request.body.strip("\n"), indent=8)
+        return '""' if argument.required else None
+
+    def _file_fields(self) -> list[str]:
+        """The names of the binary (file) fields of a form body."""
+        found = self._body_content()
+        if found is None:
+            return []
+        schema, _ = self.site.schemas.resolve(found[1].get("schema") or {})
+        return [
+            name
+            for name, prop in (schema.get("properties") or {}).items()
+            if self.site.schemas.resolve(prop)[0].get("format") == "binary"
+        ]
 
     # ---- example response ----------------------------------------------------------------
 
@@ -2064,14 +2121,35 @@ def _template_pieces(template: str) -> list[tuple[int, str | None]]:
     return pieces
 
 
-def _typed(value: Any, schema: JsonDict) -> Any:
-    if isinstance(value, str):
-        kind = schema.get("type")
-        if kind == "integer" and re.fullmatch(r"-?\d{1,18}", value):
-            return int(value)
-        if kind == "boolean" and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-    return value
+def _argument_value(argument: ArgumentView, values: list[str]) -> str:
+    """A Python literal of the argument's annotation from the example's text values (a value
+    that cannot be that type gives way to a placeholder of the type)."""
+    annotation = argument.annotation
+    if annotation.startswith("list["):
+        item = ArgumentView(argument.name, annotation[5:-1], True, "")
+        return "[" + ", ".join(_argument_value(item, [v]) for v in values if v) + "]"
+    text = values[0] if values else ""
+    if annotation == "int":
+        return str(int(text)) if re.fullmatch(r"-?\d{1,18}", text) else "1"
+    if annotation == "float":
+        try:
+            number = float(text)
+        except ValueError:
+            return "1.0"
+        return repr(number) if math.isfinite(number) else "1.0"
+    if annotation == "bool":
+        return "False" if text.lower() in ("false", "0", "no") else "True"
+    return python_literal(text or argument.wire.upper() or "VALUE")
+
+
+def python_literal_dict(expressions: dict[str, str], indent: int = 0) -> str:
+    """A dict literal of string keys and Python expressions (written as they are)."""
+    items = [f"{json.dumps(str(k), ensure_ascii=False)}: {v}" for k, v in expressions.items()]
+    flat = "{" + ", ".join(items) + "}"
+    if len(flat) <= 60:
+        return flat
+    pad = " " * (indent + 4)
+    return "{\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + "}"
 
 
 def python_literal(value: Any, indent: int = 0) -> str:

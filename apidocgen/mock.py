@@ -7,6 +7,12 @@ the example response of its descriptor: status, headers and body as documented, 
 matched by method and path template, each `{param}` matching exactly one (still
 percent-encoded) path segment; anything else gets a 404 (or 405) JSON answer.
 
+Operations without a success example answer a default, `204 No Content` (the example's own
+status when it gives only a status line): those whose example is empty or missing, and those
+whose example captured an error. An error example is served on request, with the header
+`Prefer: code=<status>` (as Prism does); asking for a status no example has gets a 404 whose
+JSON `detail` says so. `serve` lists the operations that answer the default.
+
 Tests use the class directly (`with ReplayServer(openapi) as server: server.url`), the command
 line uses `serve`.
 """
@@ -53,15 +59,26 @@ class Reply:
     body: bytes
 
 
+# The answer of an operation without a success example.
+DEFAULT_REPLY = Reply(204, (), b"")
+
+
 @dataclass(frozen=True)
 class Route:
-    """One operation: method, path template (as a regex over raw segments) and its reply."""
+    """One operation: method, path template (as a regex over raw segments) and its replies."""
 
     method: str
     template: str
     pattern: re.Pattern[str]
-    reply: Reply
+    reply: Reply  # the default answer
     literal_length: int  # more literal text wins when two templates match
+    operation_id: str = ""
+    by_status: tuple[tuple[int, Reply], ...] = ()  # every example, for `Prefer: code=N`
+    defaulted: bool = False  # `reply` is DEFAULT_REPLY: no success example is documented
+
+    def for_status(self, status: int) -> Reply | None:
+        """The example with this status, if the operation documents one."""
+        return next((reply for code, reply in self.by_status if code == status), None)
 
 
 def build_routes(openapi: dict[str, Any]) -> list[Route]:
@@ -73,13 +90,18 @@ def build_routes(openapi: dict[str, Any]) -> list[Route]:
         for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
+                example = example_reply(operation)
+                success = example is not None and example.status < 400
                 routes.append(
                     Route(
                         method=method.upper(),
                         template=path,
                         pattern=template_pattern(path),
-                        reply=example_reply(operation),
+                        reply=example if example is not None and success else DEFAULT_REPLY,
                         literal_length=len(re.sub(r"\{[^{}]*\}", "", path)),
+                        operation_id=str(operation.get("operationId") or ""),
+                        by_status=((example.status, example),) if example is not None else (),
+                        defaulted=not success,
                     )
                 )
     routes.sort(key=lambda r: (-r.literal_length, r.template, r.method))
@@ -92,8 +114,9 @@ def template_pattern(template: str) -> re.Pattern[str]:
     return re.compile("[^/?#]+".join(re.escape(part) for part in parts))
 
 
-def example_reply(operation: dict[str, Any]) -> Reply:
-    """The reply for an operation: its raw example response, else its documented example body."""
+def example_reply(operation: dict[str, Any]) -> Reply | None:
+    """The operation's example as a reply: its raw example response, else its documented
+    example body (None: it documents neither)."""
     raw = (operation.get(X + "examples") or {}).get("response")
     if isinstance(raw, str) and raw.strip():
         parsed, _ = parse_response(raw, max_body_bytes=_MAX_BODY_BYTES, max_depth=10_000)
@@ -123,12 +146,7 @@ def example_reply(operation: dict[str, Any]) -> Reply:
                 )
                 return Reply(int(status), (("Content-Type", str(media)),), text.encode("utf-8"))
         return Reply(int(status), (), b"")
-    message = (
-        f"no example response is documented for {operation.get('operationId', 'this operation')}"
-    )
-    return Reply(
-        501, (("Content-Type", "application/json"),), json.dumps({"detail": message}).encode()
-    )
+    return None
 
 
 def rewrite_link_header(value: str, base_url: str) -> str:
@@ -201,8 +219,13 @@ class ReplayServer:
         host = str(host)
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
-    def match(self, method: str, raw_path: str) -> tuple[Reply, str | None]:
-        """The reply for a request, and the template it matched (None: no operation did)."""
+    def match(
+        self, method: str, raw_path: str, prefer: str | None = None
+    ) -> tuple[Reply, str | None]:
+        """The reply for a request, and the template it matched (None: no operation did).
+
+        `prefer` is the request's `Prefer` header: `code=<status>` asks for the example with
+        that status instead of the default reply."""
         path = raw_path.split("?", 1)[0].split("#", 1)[0]
         candidates = [path]
         if self.base_path and path.startswith(self.base_path + "/"):
@@ -212,7 +235,7 @@ class ReplayServer:
             for route in self.routes:
                 if route.pattern.fullmatch(candidate):
                     if route.method == method or (method == "HEAD" and route.method == "GET"):
-                        return route.reply, route.template
+                        return _preferred(route, prefer), route.template
                     allowed.add(route.method)
         if allowed:
             detail = f"{method} is not documented for this path; documented: {', '.join(sorted(allowed))}"
@@ -250,6 +273,23 @@ class ReplayServer:
         self.shutdown()
 
 
+def _preferred(route: Route, prefer: str | None) -> Reply:
+    wanted = re.search(r"(?:^|[;,\s])code=(\d{3})\b", prefer or "")
+    if wanted is None:
+        return route.reply
+    reply = route.for_status(int(wanted.group(1)))
+    if reply is not None:
+        return reply
+    documented = ", ".join(str(code) for code, _ in route.by_status) or "none"
+    detail = (
+        f"no example with status {wanted.group(1)} is documented for "
+        f"{route.operation_id or route.template} (documented: {documented})"
+    )
+    return Reply(
+        404, (("Content-Type", "application/json"),), json.dumps({"detail": detail}).encode()
+    )
+
+
 class _Server(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One line, not a traceback, when a client hangs up mid-answer."""
@@ -268,7 +308,7 @@ def _handler_class(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self) -> None:
             self._drain_body()
-            reply, _ = server.match(self.command, self.path)
+            reply, _ = server.match(self.command, self.path, self.headers.get("Prefer"))
             self.send_response(reply.status)
             for name, value in reply.headers:
                 if name.lower() == "link":
@@ -300,6 +340,33 @@ def _handler_class(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
     return ReplayHandler
 
 
+def defaulted_summary(routes: list[Route]) -> str:
+    """The lines `serve` prints about operations that answer the default reply."""
+    missing = [r for r in routes if r.defaulted and not r.by_status]
+    errors = [r for r in routes if r.defaulted and r.by_status]
+    lines: list[str] = []
+    if missing:
+        lines.append(
+            f"apidocgen mock: {len(missing)} operation(s) have no example response and answer "
+            "204 No Content:"
+        )
+        lines += [f"  {r.method} {r.template} ({r.operation_id})" for r in _sorted(missing)]
+    if errors:
+        lines.append(
+            f"apidocgen mock: {len(errors)} operation(s) have only an error example and answer "
+            "204 No Content; send `Prefer: code=<status>` for the example:"
+        )
+        lines += [
+            f"  {r.method} {r.template} ({r.operation_id}): {r.by_status[0][0]}"
+            for r in _sorted(errors)
+        ]
+    return "".join(line + "\n" for line in lines)
+
+
+def _sorted(routes: list[Route]) -> list[Route]:
+    return sorted(routes, key=lambda r: (r.template, r.method))
+
+
 def serve(config: Config, host: str, port: int) -> int:
     """Run the pipeline in memory and replay its examples on host:port until Ctrl-C."""
     from apidocgen.pipeline import run
@@ -323,6 +390,7 @@ def serve(config: Config, host: str, port: int) -> int:
         f"apidocgen mock: {len(server.routes)} operations on {server.url} (Ctrl-C to stop)",
         flush=True,
     )
+    print(defaulted_summary(server.routes), end="", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -37,6 +37,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_site.py
 	$(BIN)/python bench/bench_infer.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_scanners.py
+	$(BIN)/python bench/bench_robustness.py
 
 clean:
 	rm -rf site generated .pytest_cache

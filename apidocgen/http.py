@@ -506,7 +506,7 @@ def _js_to_json(match: re.Match[str]) -> str:
 
 
 # After comments are gone: a trailing comma that had a comment between it and the bracket.
-_COMMA_BEFORE_CLOSE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|,(?=\s*[}\]])')
+_COMMA_BEFORE_CLOSE = re.compile(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"?|,(?=\s*[}\]])')
 
 
 def load_javascript_object(text: str) -> Any:
@@ -570,7 +570,11 @@ def explain_json_error(exc: json.JSONDecodeError) -> str:
 # A string literal, double- or single-quoted; the closing quote is optional so that every
 # attempt succeeds and the scan never returns over text it has read (an unclosed quote ends at
 # the line end). With a mandatory closing quote, `"\"\"\"...` took quadratic time.
-STRING_LITERAL = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"?|'(?:[^'\\\n]|\\.)*'?")
+# A string literal, closed or not. Possessive runs: a group repeated once per character would
+# keep a backtracking record per character (gigabytes for a 50 MB body).
+STRING_LITERAL = re.compile(
+    r"\"[^\"\\\n]*+(?:\\.[^\"\\\n]*+)*+\"?|'[^'\\\n]*+(?:\\.[^'\\\n]*+)*+'?"
+)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 

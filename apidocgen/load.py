@@ -736,7 +736,7 @@ def _field_label(top: str | None) -> str:
 
 
 # A JSON string (closing quote optional: linear even on unclosed strings) or a bracket.
-_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[{}\[\]]')
+_JSON_TOKEN = re.compile(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"?|[{}\[\]]')
 
 
 def _field_lines_json(content: str, first_line: int) -> dict[str, list[int]]:

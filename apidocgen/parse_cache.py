@@ -40,6 +40,9 @@ from apidocgen.load import Descriptor, Page, Parameter
 from apidocgen.manifest import CACHE_DIR
 
 PARSE_CACHE = f"{CACHE_DIR}/parsed.jsonl"
+# A descriptor whose examples are longer than this is parsed afresh every run: its entry would
+# hold the text several times over (raw and parsed), for a saving its size makes small.
+MAX_CACHED_EXAMPLE_CHARS = 1024 * 1024
 _FORMAT = 1
 # What a damaged entry can raise while it is turned back into records.
 _DECODE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
@@ -111,6 +114,10 @@ class ParseCache:
         self.misses += 1
         found = list(diagnostics)
         if any(d.path != where for d in found):
+            return
+        if isinstance(record, Descriptor) and (
+            len(record.example_request) + len(record.example_response) > MAX_CACHED_EXAMPLE_CHARS
+        ):
             return
         kind = "descriptor" if isinstance(record, Descriptor) else "page" if record else "none"
         self._fresh[source] = {

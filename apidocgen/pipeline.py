@@ -291,16 +291,50 @@ def _previous_inference(
     return InferenceResult(components=components, roots=roots)
 
 
+# Examples whose JSON is longer than this are written on one line in openapi.json: indented,
+# a 50 MB body of numbers would be 600 MB of text.
+LARGE_EXAMPLE_BYTES = 256 * 1024
+
+
 def dump_openapi(openapi: dict[str, Any]) -> str:
-    """openapi.json text: two-space indent, key order as built, UTF-8, final newline."""
+    """openapi.json text: two-space indent, key order as built, UTF-8, final newline; large
+    examples (`LARGE_EXAMPLE_BYTES`) compact on one line."""
+    large: dict[str, bytes] = {}
+    document = _large_examples_out(openapi, large)
     try:
         options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
-        return orjson.dumps(openapi, option=options).decode("utf-8")
+        text = orjson.dumps(document, option=options)
+        for placeholder, compact in large.items():
+            text = text.replace(orjson.dumps(placeholder), compact, 1)
+        return text.decode("utf-8")
     except (TypeError, orjson.JSONEncodeError):
         # Integers beyond 64 bits (valid JSON in an example) are out of orjson's range.
         import json
 
         return json.dumps(openapi, indent=2, ensure_ascii=False) + "\n"
+
+
+def _large_examples_out(value: Any, large: dict[str, bytes], key: str = "") -> Any:
+    """`value` with each large structured `example` replaced by a placeholder string (its
+    compact JSON in `large`); containers are copied only along the way to one."""
+    if key == "example" and isinstance(value, dict | list):
+        try:
+            compact = orjson.dumps(value)
+        except (TypeError, orjson.JSONEncodeError):
+            return value  # out of orjson's range: the whole document takes the slow path
+        if len(compact) <= LARGE_EXAMPLE_BYTES:
+            return value
+        # NUL cannot stand unescaped in JSON text: the placeholder cannot be found elsewhere.
+        placeholder = f"\x00apidocgen large example {len(large)}\x00"
+        large[placeholder] = compact
+        return placeholder
+    if isinstance(value, dict):
+        changed = {k: _large_examples_out(v, large, str(k)) for k, v in value.items()}
+        return value if all(changed[k] is value[k] for k in value) else changed
+    if isinstance(value, list):
+        items = [_large_examples_out(v, large) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    return value
 
 
 @dataclass(frozen=True)

@@ -699,3 +699,29 @@ def test_python_sample_uses_the_clients_argument_names(tmp_path: Path) -> None:
     assert 'client.things.retrieve_thing(id="7", id_query="3", user_id=5)' in page
     module = result.files["python/things_api/_resources/things.py"]
     assert "id_query: str" in module and "user_id: int" in module
+
+
+def test_long_examples_are_shortened_on_the_page_and_whole_in_openapi(tmp_path: Path) -> None:
+    body = [{"id": n, "name": f"widget {n}"} for n in range(20_000)]  # about 0.9 MB of JSON
+    descriptor = {
+        "api_path": "/widgets/",
+        "method": "GET",
+        "title": "List Widgets",
+        "example_response": "HTTP/1.1 200 OK\nContent-Type: application/json\n\n"
+        + json.dumps(body),
+    }
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "list-widgets.md").write_text(f"---\n{json.dumps(descriptor)}\n---\n")
+    result = run(Config(input=tmp_path / "in", output=tmp_path / "out"))
+    assert not result.failed
+    page = result.files["list-widgets.md"]
+    # Two head lines, a blank line, then 2,000 lines of the body.
+    assert "The example is long: this page shows its first 2003 lines, and the" in page
+    example = page.split("## Example response", 1)[1].split("```http\n", 1)[1]
+    example = example.split("\n    ```", 1)[0]
+    assert example.count("\n") == 2002 and len(page) < 100_000
+    document = result.files["openapi.json"]
+    compact = json.dumps(body, separators=(",", ":"))
+    assert compact in document  # on one line, not 120,000 indented ones
+    found = json.loads(document)["paths"]["/widgets/"]["get"]["responses"]["200"]
+    assert found["content"]["application/json"]["example"] == body

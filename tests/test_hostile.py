@@ -86,7 +86,6 @@ class Case:
     setup: Callable[[Path, Path], None] | None = None  # (input folder, work folder)
     config: str = ""  # lines of [tool.apidocgen]
     check: Callable[[Path, dict[str, Any]], None] | None = None  # (output, openapi)
-    max_seconds: float = 60.0
     marks: tuple[Any, ...] = field(default=())
 
 
@@ -649,8 +648,7 @@ CASES = [
         "description-of-unclosed-links",
         {"case.md": front(endpoint(description="[a](" * 3000))},
         [],
-        0,
-        max_seconds=3.0,  # about 1 s: link scanning is linear
+        0,  # link scanning is linear: bench/bench_scanners.py measures it
     ),
     case(
         "file-name-with-a-line-break",
@@ -689,8 +687,7 @@ CASES = [
         "fifo-named-md",
         {},
         [f"{F}:1:1: error: not a regular file (a FIFO, socket or device?); remove it"],
-        setup=_fifo,
-        max_seconds=FIFO_PATIENCE - 5,
+        setup=_fifo,  # a blocking read would hang the run until run_cli's time-out
     ),
 ]  # fmt: skip
 
@@ -747,9 +744,7 @@ def test_hostile_input(case: Case, tmp_path: Path, previous_output: Path) -> Non
     before = snapshot(out)
     beside = sorted(p.name for p in tmp_path.iterdir())
 
-    started = time.perf_counter()
     proc = run_cli("--input", "in", "--output", "out", cwd=tmp_path)
-    seconds = time.perf_counter() - started
 
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "\x1b" not in proc.stderr, "descriptor text reached the terminal unescaped"
@@ -758,7 +753,6 @@ def test_hostile_input(case: Case, tmp_path: Path, previous_output: Path) -> Non
     expected = case.expected(source) if callable(case.expected) else case.expected
     assert diagnostics == expected
     assert proc.returncode == case.exit_code, proc.stderr
-    assert seconds < case.max_seconds, f"the run took {seconds:.1f} s"
     assert sorted(p.name for p in tmp_path.iterdir()) == beside, "something was written beside"
     if case.exit_code:
         errors = sum(" error: " in line for line in diagnostics)
@@ -866,12 +860,10 @@ def _body() -> dict[str, int]:
 
 
 @pytest.mark.parametrize("scan", list(SCANS), ids=list(SCANS))
-def test_scanners_are_linear_on_hostile_text(scan: str) -> None:
-    # Each took from 5 s to minutes with a backtracking regex or json5 (quadratic: ~150 s at
-    # 100k characters); linear, each is well under a second. The bound leaves room for slow CI.
-    started = time.perf_counter()
+def test_scanners_finish_on_hostile_text(scan: str) -> None:
+    # Each took from 5 s to minutes with a backtracking regex or json5; how their time grows
+    # with the input (linearly) is measured by bench/bench_scanners.py, not asserted here.
     SCANS[scan]()
-    assert time.perf_counter() - started < 3.0
 
 
 # --- 10,000 endpoints in one section ----------------------------------------------------------
@@ -891,22 +883,15 @@ def _many_endpoints(folder: Path, count: int) -> None:
 
 def test_ten_thousand_endpoints_lint(tmp_path: Path) -> None:
     _many_endpoints(tmp_path / "in", 10_000)
-    started = time.perf_counter()
     proc = run_cli("lint", "--input", "in", "--output", "out", cwd=tmp_path)
-    seconds = time.perf_counter() - started
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     assert "10000 endpoints" in proc.stdout
-    assert seconds < 30, f"lint of 10,000 endpoints took {seconds:.1f} s"
 
 
 @pytest.mark.slow
 def test_ten_thousand_endpoints_generate(tmp_path: Path) -> None:
-    # About 26 s on the reference machine, most of it in rendering (15.8 s) and model generation.
     _many_endpoints(tmp_path / "in", 10_000)
-    started = time.perf_counter()
     proc = run_cli("--input", "in", "--output", "out", cwd=tmp_path)
-    seconds = time.perf_counter() - started
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     openapi = json.loads((tmp_path / "out" / "openapi.json").read_text("utf-8"))
     assert len(openapi["paths"]) == 10_000
-    assert seconds < 60, f"generating 10,000 endpoints took {seconds:.1f} s"

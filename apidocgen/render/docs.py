@@ -64,6 +64,9 @@ LAST = 10**9
 _MAX_FIELD_ROWS = 150
 _MAX_FIELD_DEPTH = 6
 _COLLAPSE_LINES = 30
+# An example body longer than this is shown in part on its page (openapi.json holds it all).
+MAX_EXAMPLE_CHARS = 256 * 1024
+MAX_EXAMPLE_LINES = 2_000
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 JsonDict = dict[str, Any]
@@ -2049,7 +2052,7 @@ class _EndpointView:
             head_lines = [f"HTTP/1.1 {status} {response.get('description') or ''}".rstrip()]
             if media:
                 head_lines.append(f"Content-Type: {media}")
-        body_text = self._body_text(content)
+        body_text, cut = self._body_text(content)
         # One `http` block: Pygments' HTTP lexer highlights the body by its Content-Type, and
         # each code block has a fixed cost (a formatter) that adds up over a large site.
         message = "\n".join(head_lines) + ("\n\n" + body_text if body_text else "")
@@ -2077,6 +2080,7 @@ class _EndpointView:
             "media": plain_text(media),
             "lines": lines,
             "collapsible": collapsible,
+            "shortened": cut,
             "fields": rows,
             "skipped": skipped,
             "shape": shape,
@@ -2095,16 +2099,45 @@ class _EndpointView:
             return f"The response body is a {label} object."
         return ""
 
-    def _body_text(self, content: JsonDict) -> str:
-        """The example body: structured examples pretty-printed, text ones as captured."""
+    def _body_text(self, content: JsonDict) -> tuple[str, bool]:
+        """The example body (structured examples pretty-printed, text ones as captured), cut
+        short past `MAX_EXAMPLE_CHARS`; and whether it was."""
         if "example" in content:
             example = content["example"]
             if isinstance(example, str):
-                return example.strip("\n")
-            return json.dumps(example, indent=2, ensure_ascii=False)
+                return shortened(example.strip("\n"), MAX_EXAMPLE_CHARS)
+            return pretty_json(example, MAX_EXAMPLE_CHARS)
         if self.response is not None and self.response.body.strip():
-            return self.response.body.strip("\n")
-        return ""
+            return shortened(self.response.body.strip("\n"), MAX_EXAMPLE_CHARS)
+        return "", False
+
+
+def pretty_json(value: Any, limit: int) -> tuple[str, bool]:
+    """`json.dumps(value, indent=2)`, or its first lines when it runs past `limit`
+    characters (never built whole: a 50 MB body would be 250 MB of text)."""
+    chunks: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return shortened("".join(chunks), limit)[0], True
+    return "".join(chunks), False
+
+
+def shortened(text: str, limit: int) -> tuple[str, bool]:
+    """`text`, or its first whole lines up to `limit` characters and `MAX_EXAMPLE_LINES`
+    lines; and whether it was cut."""
+    cut = len(text) if len(text) <= limit else text.rfind("\n", 0, limit)
+    cut = cut if cut > 0 else limit
+    line_end = -1
+    for _ in range(MAX_EXAMPLE_LINES):
+        line_end = text.find("\n", line_end + 1, cut)
+        if line_end < 0:
+            break
+    else:
+        cut = line_end
+    return text[:cut], cut < len(text)
 
 
 def _template_pieces(template: str) -> list[tuple[int, str | None]]:

@@ -1,0 +1,281 @@
+"""The endpoint page: everything it shows about one operation (its code samples come from
+`samples`), each piece safe for where the template puts it."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from typing import Any
+
+from apidocgen.render.docs.examples import MAX_EXAMPLE_CHARS, parse_raw_http, pretty_json, shortened
+from apidocgen.render.docs.fields import FieldRow, JsonDict, field_rows, is_array, ref_name
+from apidocgen.render.docs.markup import code_block, code_span, html_code_span, plain_text
+from apidocgen.render.docs.samples import CodeSamples, token_env
+from apidocgen.render.docs.sanitize import relative_link, safe_markdown
+from apidocgen.render.docs.site import Site, X
+from apidocgen.site_layout import OPENAPI_FILE
+
+_COLLAPSE_LINES = 30
+
+
+def _attribute(value: str | None) -> str | None:
+    return html.escape(value) if value is not None else None
+
+
+class EndpointView:
+    """Everything an endpoint page shows, each piece safe for where the template puts it."""
+
+    def __init__(self, op: JsonDict, page: str, site: Site) -> None:
+        self.op = op
+        self.page = page
+        self.site = site
+        source = op.get(X + "source")
+        self.source_dir = posixpath.dirname(source) if isinstance(source, str) else ""
+        self.md = site.ctx(page, self.source_dir, demote_headings=2)
+        self.cell_ctx = site.ctx(page, self.source_dir, cell=True)
+        examples = op.get(X + "examples") or {}
+        self.request = parse_raw_http(
+            examples.get("request") if isinstance(examples, dict) else None
+        )
+        self.response = parse_raw_http(
+            examples.get("response") if isinstance(examples, dict) else None
+        )
+        self.raw_request = examples.get("request") if isinstance(examples, dict) else None
+
+    def as_dict(self) -> JsonDict:
+        op = self.op
+        method = str(op.get(X + "method", "GET")).upper()
+        path = op.get(X + "path")
+        return {
+            "title": plain_text(op.get("summary") or op["operationId"]),
+            "method": plain_text(method),
+            "method_class": re.sub(r"[^a-z]", "", method.lower()),
+            # The method badge line is a raw HTML block: Markdown does not read inside it, so
+            # HTML escaping is all the path needs (and it stays readable in the Markdown).
+            "path": f"<code>{html.escape(str(path))}</code>" if path else None,
+            "deprecated": bool(op.get("deprecated")),
+            "warning": safe_markdown(op.get(X + "warning"), self.md),
+            "description": safe_markdown(op.get("description"), self.md),
+            "parameters": self.parameter_groups(),
+            "body": self.body_view(),
+            "authentication": self.authentication(),
+            "samples": self.samples(),
+            "response": self.response_view(),
+            "pagination": self.pagination(),
+            # The footer is an HTML block: HTML values from here on.
+            "edit_url": _attribute(
+                self.site.edit_url(
+                    op.get(X + "source") if isinstance(op.get(X + "source"), str) else None
+                )
+            ),
+            "source": html_code_span(op.get(X + "source")) if op.get(X + "source") else None,
+            "operation_id": html_code_span(op["operationId"]),
+            "openapi_url": html.escape(relative_link(self.page, OPENAPI_FILE)),
+            "section": self.section_link(),
+        }
+
+    def section_link(self) -> JsonDict | None:
+        section = self.site.section_of_folder.get(self.source_dir)
+        if section is None or not section.page:
+            return None
+        url = html.escape(relative_link(self.page, section.page))
+        return {"title": plain_text(section.title), "url": url}
+
+    # ---- parameters ----------------------------------------------------------------------
+
+    def parameter_groups(self) -> list[JsonDict]:
+        params = [p for p in self.op.get("parameters") or [] if isinstance(p, dict)]
+        groups = []
+        for location, heading in (
+            ("path", "Path parameters"),
+            ("query", "Query parameters"),
+            ("header", "Header parameters"),
+        ):
+            rows = [self._param_row(p) for p in params if p.get("in") == location]
+            if rows:
+                groups.append({"heading": heading, "rows": rows})
+        return groups
+
+    def _param_row(self, param: JsonDict) -> JsonDict:
+        schema = param.get("schema") or {}
+        return {
+            "name": code_span(param.get("name", "")),
+            "type": self.site.schemas.type_label(schema, self.page),
+            "format": self.site.schemas.format_label(schema),
+            "required": "yes" if param.get("required") else "no",
+            "description": safe_markdown(str(param.get("description") or ""), self.cell_ctx),
+        }
+
+    def _body_content(self) -> tuple[str, JsonDict] | None:
+        body = self.op.get("requestBody")
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("content"), dict)
+            or not body["content"]
+        ):
+            return None
+        media = next(iter(body["content"]))
+        content = body["content"][media]
+        return media, content if isinstance(content, dict) else {}
+
+    def body_view(self) -> JsonDict | None:
+        found = self._body_content()
+        if found is None:
+            return None
+        media, content = found
+        schema, _ = self.site.schemas.resolve(content.get("schema") or {})
+        rows = []
+        required = set(schema.get("required") or [])
+        properties = schema.get("properties")
+        if isinstance(properties, dict):
+            for name, prop in properties.items():
+                prop_resolved, _ = self.site.schemas.resolve(prop)
+                rows.append(
+                    {
+                        "name": code_span(name),
+                        "type": self.site.schemas.type_label(prop, self.page),
+                        "format": self.site.schemas.format_label(prop),
+                        "required": "yes" if name in required else "no",
+                        "description": safe_markdown(
+                            str(prop_resolved.get("description") or ""), self.cell_ctx
+                        ),
+                    }
+                )
+        model = ref_name(content.get("schema"))
+        return {
+            "media": code_span(media),
+            "rows": rows,
+            "model": self.site.schemas.model_link(model, self.page) if model else None,
+            "type": self.site.schemas.type_label(content.get("schema") or {}, self.page)
+            if not rows
+            else None,
+        }
+
+    def authentication(self) -> JsonDict | None:
+        text = self.op.get(X + "authentication")
+        bearer = self._bearer()
+        if not text and not bearer:
+            return None
+        return {
+            "text": safe_markdown(str(text), self.md) if text else "",
+            "bearer": bearer,
+            "token_env": html_code_span(token_env(self.site.config)),  # in an HTML block
+        }
+
+    def _bearer(self) -> bool:
+        security = self.op.get("security") or []
+        return any(isinstance(s, dict) and "bearerAuth" in s for s in security)
+
+    def pagination(self) -> str:
+        info = self.op.get(X + "pagination")
+        if not isinstance(info, dict):
+            return ""
+        rel = plain_text(info.get("rel", "next"))
+        parts = [
+            f"This endpoint returns results one page at a time. The `Link` response header holds the "
+            f'URL of the next page (`rel="{rel}"`); follow it until there is none'
+        ]
+        if info.get("results-parameter"):
+            parts[0] += f' or its {code_span(info["results-parameter"])} attribute is `"false"`'
+        parts[0] += "."
+        if info.get("cursor-parameter"):
+            parts.append(
+                f"The page position travels in the {code_span(info['cursor-parameter'])} query parameter."
+            )
+        return " ".join(parts)
+
+    # ---- code samples --------------------------------------------------------------------
+
+    def samples(self) -> list[JsonDict]:
+        return CodeSamples(
+            op=self.op,
+            site=self.site,
+            request=self.request,
+            raw_request=self.raw_request,
+            body=self._body_content(),
+            bearer=self._bearer(),
+        ).samples()
+
+    # ---- example response ----------------------------------------------------------------
+
+    def response_view(self) -> JsonDict | None:
+        responses = self.op.get("responses") or {}
+        if not isinstance(responses, dict) or not responses:
+            return None
+        status = next(iter(responses))
+        response = responses[status] if isinstance(responses[status], dict) else {}
+        if status == "default" and not response.get("content") and self.response is None:
+            return {"missing": True, "description": plain_text(response.get("description") or "")}
+        is_error = status.isdigit() and int(status) >= 400
+        media: str = ""
+        content: JsonDict = {}
+        if isinstance(response.get("content"), dict) and response["content"]:
+            media = next(iter(response["content"]))
+            content = (
+                response["content"][media] if isinstance(response["content"][media], dict) else {}
+            )
+        if self.response is not None:
+            head_lines = [self.response.start] + [f"{k}: {v}" for k, v in self.response.headers]
+        else:
+            head_lines = [f"HTTP/1.1 {status} {response.get('description') or ''}".rstrip()]
+            if media:
+                head_lines.append(f"Content-Type: {media}")
+        body_text, cut = self._body_text(content)
+        # One `http` block: Pygments' HTTP lexer highlights the body by its Content-Type, and
+        # each code block has a fixed cost (a formatter) that adds up over a large site.
+        message = "\n".join(head_lines) + ("\n\n" + body_text if body_text else "")
+        lines = message.count("\n") + 1
+        collapsible = lines > _COLLAPSE_LINES
+        rows: list[FieldRow] = []
+        skipped = 0
+        shape = ""
+        if not is_error and content.get("schema") is not None:
+            rows, skipped = field_rows(
+                self.site.schemas,
+                content["schema"],
+                content.get("example"),
+                self.page,
+                self.cell_ctx,
+                as_html=True,
+            )
+            shape = self._shape(content["schema"])
+        return {
+            "missing": False,
+            "status": plain_text(status),
+            "reason": plain_text(response.get("description") or ""),
+            "is_error": is_error,
+            "message": code_block(message, "http", indent=4 if collapsible else 0),
+            "media": plain_text(media),
+            "lines": lines,
+            "collapsible": collapsible,
+            "shortened": cut,
+            "fields": rows,
+            "skipped": skipped,
+            "shape": shape,
+            "link_header": code_span(response.get("headers", {}).get("Link", {}).get("example", ""))
+            if isinstance(response.get("headers"), dict) and "Link" in response["headers"]
+            else "",
+        }
+
+    def _shape(self, schema: Any) -> str:
+        """The sentence above the fields table (HTML: it is in the table's HTML block)."""
+        resolved, name = self.site.schemas.resolve(schema)
+        label = self.site.schemas.type_label(schema, self.page, as_html=True)
+        if is_array(resolved):
+            return f"The response body is an {label}; each item has the fields below."
+        if name is not None:
+            return f"The response body is a {label} object."
+        return ""
+
+    def _body_text(self, content: JsonDict) -> tuple[str, bool]:
+        """The example body (structured examples pretty-printed, text ones as captured), cut
+        short past `MAX_EXAMPLE_CHARS`; and whether it was."""
+        if "example" in content:
+            example = content["example"]
+            if isinstance(example, str):
+                return shortened(example.strip("\n"), MAX_EXAMPLE_CHARS)
+            return pretty_json(example, MAX_EXAMPLE_CHARS)
+        if self.response is not None and self.response.body.strip():
+            return shortened(self.response.body.strip("\n"), MAX_EXAMPLE_CHARS)
+        return "", False

@@ -9,8 +9,6 @@ the models in a second process beside the pages when both need work.
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,12 +18,16 @@ import orjson
 
 from apidocgen.config import Config
 from apidocgen.diagnostics import Diagnostic, error, has_errors, warning
+from apidocgen.forking import can_fork
 from apidocgen.http import parse_examples
 from apidocgen.infer import BodySample, InferenceResult, infer_schemas
 from apidocgen.load import LoadResult, descriptor_schema_text, load_input
 from apidocgen.manifest import parent_unit, stable_hash
+from apidocgen.model import Api
+from apidocgen.model.build import build_api
+from apidocgen.model.endpoints import Endpoint, assign_operation_ids, body_samples
 from apidocgen.parse_cache import ParseCache
-from apidocgen.spec import Endpoint, assign_operation_ids, body_samples, build_openapi
+from apidocgen.render.openapi import dump_openapi, openapi_document
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -54,6 +56,7 @@ class RunResult:
     units: dict[str, str] = field(default_factory=dict)
     unit_of: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    api: Api | None = None
     openapi: dict[str, Any] | None = None
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
@@ -213,14 +216,17 @@ def _infer_and_render(
         result.rendered_units.append("inference reused")
     lap("infer")
     progress("spec")
-    openapi = build_openapi(
+    api = build_api(
         endpoints,
         loaded.sections,
+        loaded.pages,
         inference,
         title=config.title,
         version=config.version,
         base_url=config.base_url,
     )
+    openapi = openapi_document(api)
+    result.api = api
     result.openapi = openapi
     result.files["openapi.json"] = dump_openapi(openapi)
     result.files[DESCRIPTOR_SCHEMA_FILE] = descriptor_schema_text()
@@ -289,52 +295,6 @@ def _previous_inference(
     if not isinstance(components, dict):
         return None
     return InferenceResult(components=components, roots=roots)
-
-
-# Examples whose JSON is longer than this are written on one line in openapi.json: indented,
-# a 50 MB body of numbers would be 600 MB of text.
-LARGE_EXAMPLE_BYTES = 256 * 1024
-
-
-def dump_openapi(openapi: dict[str, Any]) -> str:
-    """openapi.json text: two-space indent, key order as built, UTF-8, final newline; large
-    examples (`LARGE_EXAMPLE_BYTES`) compact on one line."""
-    large: dict[str, bytes] = {}
-    document = _large_examples_out(openapi, large)
-    try:
-        options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
-        text = orjson.dumps(document, option=options)
-        for placeholder, compact in large.items():
-            text = text.replace(orjson.dumps(placeholder), compact, 1)
-        return text.decode("utf-8")
-    except (TypeError, orjson.JSONEncodeError):
-        # Integers beyond 64 bits (valid JSON in an example) are out of orjson's range.
-        import json
-
-        return json.dumps(openapi, indent=2, ensure_ascii=False) + "\n"
-
-
-def _large_examples_out(value: Any, large: dict[str, bytes], key: str = "") -> Any:
-    """`value` with each large structured `example` replaced by a placeholder string (its
-    compact JSON in `large`); containers are copied only along the way to one."""
-    if key == "example" and isinstance(value, dict | list):
-        try:
-            compact = orjson.dumps(value)
-        except (TypeError, orjson.JSONEncodeError):
-            return value  # out of orjson's range: the whole document takes the slow path
-        if len(compact) <= LARGE_EXAMPLE_BYTES:
-            return value
-        # NUL cannot stand unescaped in JSON text: the placeholder cannot be found elsewhere.
-        placeholder = f"\x00apidocgen large example {len(large)}\x00"
-        large[placeholder] = compact
-        return placeholder
-    if isinstance(value, dict):
-        changed = {k: _large_examples_out(v, large, str(k)) for k, v in value.items()}
-        return value if all(changed[k] is value[k] for k in value) else changed
-    if isinstance(value, list):
-        items = [_large_examples_out(v, large) for v in value]
-        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
-    return value
 
 
 @dataclass(frozen=True)
@@ -703,7 +663,7 @@ class _ModelsWorker:
 
     @classmethod
     def start(cls) -> _ModelsWorker | None:
-        if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+        if not can_fork():
             return None
         # Imported here: runs that render no models need neither.
         import multiprocessing

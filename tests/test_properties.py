@@ -43,9 +43,11 @@ from apidocgen.diagnostics import Diagnostic
 from apidocgen.http import METHODS, load_javascript_object, parse_body, parse_examples
 from apidocgen.infer import infer_schemas
 from apidocgen.load import ENDPOINT_FIELDS, load_input
+from apidocgen.model.build import build_api
+from apidocgen.model.endpoints import assign_operation_ids, body_samples
 from apidocgen.naming import is_reserved_file_name, slug, snake_identifier
 from apidocgen.pipeline import run
-from apidocgen.spec import assign_operation_ids, body_samples, build_openapi
+from apidocgen.render.openapi import openapi_document
 from apidocgen.write import check_relative_path
 
 # Examples per property. Generating an input alone takes 10-20 ms (recursive JSON, trees of
@@ -412,9 +414,10 @@ def test_inferred_schemas_validate_their_examples(files: dict[str, str]) -> None
         return
     endpoints = assign_operation_ids(loaded.descriptors, parsed)
     inference = infer_schemas(body_samples(endpoints, loaded.sections))
-    openapi = build_openapi(
-        endpoints, loaded.sections, inference, title="API", version="1", base_url=None
+    api = build_api(
+        endpoints, loaded.sections, loaded.pages, inference, title="API", version="1", base_url=None
     )
+    openapi = openapi_document(api)
     strict_json(json.dumps(openapi, allow_nan=False))
     check_schemas_validate_examples(openapi)
 

@@ -1,7 +1,7 @@
 """`apidocgen mock`: replay the documented example responses over HTTP.
 
-`ReplayServer` answers each operation of an OpenAPI document produced by the pipeline with
-the example response of its descriptor: status, headers and body as documented, except that
+`ReplayServer` answers each operation of the API model with the example response of its
+descriptor: status, headers and body as documented, except that
 `Content-Length` is recomputed, hop-by-hop headers are dropped and the host of every absolute
 `Link` URL becomes the mock's own, so a client can follow pagination locally. A request is
 matched by method and path template, each `{param}` matching exactly one (still
@@ -13,7 +13,7 @@ whose example captured an error. An error example is served on request, with the
 `Prefer: code=<status>` (as Prism does); asking for a status no example has gets a 404 whose
 JSON `detail` says so. `serve` lists the operations that answer the default.
 
-Tests use the class directly (`with ReplayServer(openapi) as server: server.url`), the command
+Tests use the class directly (`with ReplayServer(api) as server: server.url`), the command
 line uses `serve`.
 """
 
@@ -30,10 +30,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from apidocgen.config import Config
-from apidocgen.http import parse_link_header, parse_response
+from apidocgen.http import parse_link_header
+from apidocgen.model import Api, Operation
+from apidocgen.paths import literal_length, template_regex
 
-X = "x-apidocgen-"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Headers that describe one connection or one encoding of the body, not the example.
 _DROPPED_HEADERS = frozenset(
     {
@@ -46,7 +46,6 @@ _DROPPED_HEADERS = frozenset(
         "server",
     }
 )
-_MAX_BODY_BYTES = 64 * 1024 * 1024
 _MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 
@@ -81,72 +80,42 @@ class Route:
         return next((reply for code, reply in self.by_status if code == status), None)
 
 
-def build_routes(openapi: dict[str, Any]) -> list[Route]:
-    """Every routed operation of the document with the reply its example describes."""
+def build_routes(api: Api) -> list[Route]:
+    """Every routed operation of the API with the replies its example describes."""
     routes: list[Route] = []
-    for path, item in (openapi.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict):
-                example = example_reply(operation)
-                success = example is not None and example.status < 400
-                routes.append(
-                    Route(
-                        method=method.upper(),
-                        template=path,
-                        pattern=template_pattern(path),
-                        reply=example if example is not None and success else DEFAULT_REPLY,
-                        literal_length=len(re.sub(r"\{[^{}]*\}", "", path)),
-                        operation_id=str(operation.get("operationId") or ""),
-                        by_status=((example.status, example),) if example is not None else (),
-                        defaulted=not success,
-                    )
-                )
+    for operation in api.routed:
+        path = operation.path or "/"
+        example = example_reply(operation)
+        success = example is not None and example.status < 400
+        routes.append(
+            Route(
+                method=operation.method,
+                template=path,
+                pattern=template_regex(path),
+                reply=example if example is not None and success else DEFAULT_REPLY,
+                literal_length=literal_length(path),
+                operation_id=operation.operation_id,
+                by_status=((example.status, example),) if example is not None else (),
+                defaulted=not success,
+            )
+        )
     routes.sort(key=lambda r: (-r.literal_length, r.template, r.method))
     return routes
 
 
-def template_pattern(template: str) -> re.Pattern[str]:
-    """A regex for a path template: literal text as it is, each `{param}` one raw segment."""
-    parts = re.split(r"\{[^{}]*\}", template)
-    return re.compile("[^/?#]+".join(re.escape(part) for part in parts))
-
-
-def example_reply(operation: dict[str, Any]) -> Reply | None:
-    """The operation's example as a reply: its raw example response, else its documented
-    example body (None: it documents neither)."""
-    raw = (operation.get(X + "examples") or {}).get("response")
-    if isinstance(raw, str) and raw.strip():
-        parsed, _ = parse_response(raw, max_body_bytes=_MAX_BODY_BYTES, max_depth=10_000)
-        if parsed is not None:
-            headers = tuple(
-                (h.name, h.value)
-                for h in parsed.headers.items
-                if h.name.lower() not in _DROPPED_HEADERS
-            )
-            body = b"" if parsed.status in (204, 304) else parsed.body.text.encode("utf-8")
-            if body and not any(name.lower() == "content-type" for name, _ in headers):
-                kind = (
-                    "application/json" if parsed.body.is_structured else "text/plain; charset=utf-8"
-                )
-                headers += (("Content-Type", kind),)
-            return Reply(parsed.status, headers, body)
-    for status, response in (operation.get("responses") or {}).items():
-        if not str(status).isdigit() or not isinstance(response, dict):
-            continue
-        for media, entry in (response.get("content") or {}).items():
-            if isinstance(entry, dict) and "example" in entry:
-                example = entry["example"]
-                text = (
-                    example
-                    if isinstance(example, str) and "json" not in media
-                    else json.dumps(example)
-                )
-                return Reply(int(status), (("Content-Type", str(media)),), text.encode("utf-8"))
-        return Reply(int(status), (), b"")
-    return None
+def example_reply(operation: Operation) -> Reply | None:
+    """The operation's example response as a reply (None: it has none)."""
+    parsed = operation.examples.response
+    if parsed is None:
+        return None
+    headers = tuple(
+        (h.name, h.value) for h in parsed.headers.items if h.name.lower() not in _DROPPED_HEADERS
+    )
+    body = b"" if parsed.status in (204, 304) else parsed.body.text.encode("utf-8")
+    if body and not any(name.lower() == "content-type" for name, _ in headers):
+        kind = "application/json" if parsed.body.is_structured else "text/plain; charset=utf-8"
+        headers += (("Content-Type", kind),)
+    return Reply(parsed.status, headers, body)
 
 
 def rewrite_link_header(value: str, base_url: str) -> str:
@@ -196,14 +165,14 @@ class ReplayServer:
 
     def __init__(
         self,
-        openapi: dict[str, Any],
+        api: Api,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
         log_requests: bool = False,
     ) -> None:
-        self.routes = build_routes(openapi)
-        server_url = ((openapi.get("servers") or [{}])[0] or {}).get("url") or ""
+        self.routes = build_routes(api)
+        server_url = api.server
         self.base_path = urlsplit(server_url).path.rstrip("/") if "://" in server_url else ""
         self.log_requests = log_requests
         handler = _handler_class(self)
@@ -375,11 +344,11 @@ def serve(config: Config, host: str, port: int) -> int:
     for diagnostic in result.diagnostics:
         if diagnostic.severity == "error":
             print(diagnostic.format(), file=sys.stderr)
-    if result.failed or result.openapi is None:
+    if result.failed or result.api is None:
         print("apidocgen: mock: the descriptors have errors; nothing to serve", file=sys.stderr)
         return 1
     try:
-        server = ReplayServer(result.openapi, host=host, port=port, log_requests=True)
+        server = ReplayServer(result.api, host=host, port=port, log_requests=True)
     except OSError as exc:
         print(
             f"apidocgen: mock: cannot listen on {host}:{port}: {exc.strerror or exc}",

@@ -623,7 +623,7 @@ def test_generated_sentry_client_against_replayed_examples(
     failures: list[str] = []
     calls = errors = 0
     with (
-        ReplayServer(result.openapi) as server,
+        ReplayServer(result.api) as server,
         module.Client(base_url=server.url, token=TOKEN) as client,
     ):
         for group in groups:

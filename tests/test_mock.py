@@ -22,8 +22,9 @@ from apidocgen.mock import (
     defaulted_summary,
     rewrite_link_header,
     serve,
-    template_pattern,
 )
+from apidocgen.model import Api
+from apidocgen.paths import template_regex
 from apidocgen.pipeline import run
 from tests.conftest import ROOT, corpus_dir, write_descriptor
 
@@ -39,43 +40,37 @@ RESPONSE = (
 )
 
 
-def document() -> dict[str, Any]:
-    def operation(operation_id: str, response: str | None) -> dict[str, Any]:
-        op: dict[str, Any] = {
-            "operationId": operation_id,
-            "responses": {"200": {"description": "OK"}},
-        }
-        if response is not None:
-            op["x-apidocgen-examples"] = {"request": "GET / HTTP/1.1", "response": response}
-        return op
-
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "t", "version": "1"},
-        "servers": [{"url": "https://api.example.test/v1"}],
-        "paths": {
-            "/items/": {"get": operation("list_items", RESPONSE)},
-            "/items/{item_id}/": {
-                "get": operation("get_item", 'HTTP/1.1 200 OK\n\n{"id": 2}'),
-                "delete": operation("delete_item", "HTTP/1.1 204 No Content\n\n"),
-            },
-            "/items/{item_id}/latest/": {
-                "get": operation("latest", 'HTTP/1.1 200 OK\n\n{"latest": true}')
-            },
-            "/broken/": {
-                "get": operation(
-                    "broken",
-                    'HTTP/1.1 404 NOT FOUND\nContent-Type: application/json\n\n{"detail": "x"}',
-                )
-            },
-            "/nothing/": {"post": operation("nothing", None)},
-        },
+def api(tmp_path: Path) -> Api:
+    """A small API: a paginated list, a nested route whose literal text must win, an error
+    example, a 204 and an operation without an example; served under the base path /v1."""
+    operations = {
+        "items/list-items.md": ("GET", "/items/", RESPONSE),
+        "items/get-item.md": ("GET", "/items/{item_id}/", 'HTTP/1.1 200 OK\n\n{"id": 2}'),
+        "items/delete-item.md": ("DELETE", "/items/{item_id}/", "HTTP/1.1 204 No Content\n\n"),
+        "items/latest.md": (
+            "GET",
+            "/items/{item_id}/latest/",
+            'HTTP/1.1 200 OK\n\n{"latest": true}',
+        ),
+        "broken/broken.md": (
+            "GET",
+            "/broken/",
+            'HTTP/1.1 404 NOT FOUND\nContent-Type: application/json\n\n{"detail": "x"}',
+        ),
+        "nothing/nothing.md": ("POST", "/nothing/", ""),
     }
+    for name, (method, path, response) in operations.items():
+        data = {"api_path": path, "method": method, "title": name, "example_response": response}
+        write_descriptor(tmp_path / "in", name, json.dumps(data))
+    config = Config(input=tmp_path / "in", base_url="https://api.example.test/v1")
+    result = run(config)
+    assert result.api is not None, [d.format() for d in result.diagnostics]
+    return result.api
 
 
 @pytest.fixture(scope="module")
-def server() -> Any:
-    with ReplayServer(document()) as replay:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    with ReplayServer(api(tmp_path_factory.mktemp("mock"))) as replay:
         yield replay
 
 
@@ -110,9 +105,8 @@ def test_each_parameter_matches_exactly_one_encoded_segment(server: ReplayServer
     assert httpx.get(server.url + "/items/a%2Fb/").json() == {"id": 2}
     assert httpx.get(server.url + "/items/7/latest/").json() == {"latest": True}  # literal wins
     assert httpx.get(server.url + "/items/a/b/").status_code == 404
-    assert template_pattern("/a/{x}/b").fullmatch("/a/1/b") and not template_pattern(
-        "/a/{x}/b"
-    ).fullmatch("/a/1/2/b")
+    assert template_regex("/a/{x}/b").fullmatch("/a/1/b")
+    assert not template_regex("/a/{x}/b").fullmatch("/a/1/2/b")
 
 
 def test_unknown_routes_get_json_404_and_wrong_methods_405(server: ReplayServer) -> None:
@@ -137,7 +131,8 @@ def test_error_examples_no_content_head_and_undocumented(server: ReplayServer) -
     assert deleted.status_code == 204 and deleted.content == b""
     head = httpx.head(server.url + "/items/")
     assert head.status_code == 200 and head.content == b""
-    assert httpx.post(server.url + "/nothing/", content=b"x" * 10).status_code == 200
+    nothing = httpx.post(server.url + "/nothing/", content=b"x" * 10)
+    assert nothing.status_code == 204 and nothing.content == b""
 
 
 def test_server_base_path_prefix_is_accepted(server: ReplayServer) -> None:
@@ -146,9 +141,9 @@ def test_server_base_path_prefix_is_accepted(server: ReplayServer) -> None:
 
 def test_every_sentry_operation_answers_its_success_example_or_the_default() -> None:
     result = run(Config(input=corpus_dir("sentry"), package="mock_sentry_api"))
-    assert result.openapi is not None
+    assert result.api is not None and result.openapi is not None
     answered: dict[int, int] = {}
-    with ReplayServer(result.openapi) as replay, httpx.Client(base_url=replay.url) as http:
+    with ReplayServer(result.api) as replay, httpx.Client(base_url=replay.url) as http:
         for path, item in result.openapi["paths"].items():
             for method, operation in item.items():
                 status = next(iter(operation["responses"]))
@@ -168,10 +163,11 @@ def test_every_sentry_operation_answers_its_success_example_or_the_default() -> 
     assert answered[204] >= 20  # the empty examples (DELETE and others) answer 204
 
 
-def test_operations_without_a_success_example_are_listed() -> None:
-    routes = ReplayServer(document()).routes
-    lines = defaulted_summary(routes).splitlines()
+def test_operations_without_a_success_example_are_listed(server: ReplayServer) -> None:
+    lines = defaulted_summary(server.routes).splitlines()
     assert lines == [
+        "apidocgen mock: 1 operation(s) have no example response and answer 204 No Content:",
+        "  POST /nothing/ (nothing)",
         "apidocgen mock: 1 operation(s) have only an error example and answer 204 No Content; "
         "send `Prefer: code=<status>` for the example:",
         "  GET /broken/ (broken): 404",
@@ -246,7 +242,7 @@ def test_cli_mock_prints_its_url_serves_and_stops_on_ctrl_c(tmp_path: Path) -> N
 
 
 def test_serve_reports_a_port_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with ReplayServer(json.loads(json.dumps(document()))) as busy:
+    with ReplayServer(api(tmp_path)) as busy:
         port = int(busy.url.rsplit(":", 1)[1])
         assert serve(Config(input=ROOT / "api-docs"), "127.0.0.1", port) == 1
     assert "cannot listen" in capsys.readouterr().err

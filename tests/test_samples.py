@@ -93,7 +93,7 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     write_output(out, result.files)
     endpoints = sum(len(item) for item in result.openapi["paths"].values())
     endpoints += len(result.openapi.get("x-apidocgen-documented-only", []))
-    with ReplayServer(result.openapi) as server:
+    with ReplayServer(result.api) as server:
         yield Generated(out, _samples(out), endpoints, server)
 
 

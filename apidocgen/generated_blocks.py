@@ -34,12 +34,9 @@ a page needs it is rendered on the spot, so the output never depends on it.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import posixpath
 import re
 import secrets
-import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -56,6 +53,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.lexers.special import TextLexer
 from pygments.util import ClassNotFound
 
+from apidocgen.forking import can_fork
 from apidocgen.site_layout import CODE_BLOCK_MARK, HTML_BLOCK_CLOSE, HTML_BLOCK_OPEN, TABLE_MARK
 
 _FENCE = re.compile(r"(`{3,})([A-Za-z0-9_+-]*)")
@@ -450,15 +448,8 @@ class BlockPrefetch:
 
     @staticmethod
     def available() -> bool:
-        """A second CPU, and a process that can be forked safely: Linux, and no other thread
-        (a forked child has only the forking thread; a lock another one held would stay held).
-        """
-        return (
-            sys.platform == "linux"
-            and (os.cpu_count() or 1) > 1
-            and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods()
-        )
+        """Whether a worker may be forked here (`forking.can_fork`)."""
+        return can_fork()
 
     def __init__(
         self,

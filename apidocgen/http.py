@@ -106,6 +106,7 @@ class HttpRequest:
     version: str
     headers: Headers
     body: Body
+    start: str = ""  # the request line as written (for showing the example as it is)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class HttpResponse:
     headers: Headers
     body: Body
     links: tuple[Link, ...] = ()
+    start: str = ""  # the status line as written
 
     @property
     def is_error(self) -> bool:
@@ -171,7 +173,7 @@ def parse_request(
         body_text, body_line, headers.get("Content-Type"), "request", max_body_bytes, max_depth
     )
     problems.extend(body_problems)
-    request = HttpRequest(method, target, path, query, version, headers, body)
+    request = HttpRequest(method, target, path, query, version, headers, body, lines[0].strip())
     return request, problems
 
 
@@ -224,7 +226,8 @@ def parse_response(
                 f"example response {status} has a body; a {status} response has none",
             )
         )
-    return HttpResponse(version, status, reason, headers, body, tuple(links)), problems
+    response = HttpResponse(version, status, reason, headers, body, tuple(links), lines[0].strip())
+    return response, problems
 
 
 def _split_message(text: str) -> tuple[int, list[str], str, int]:

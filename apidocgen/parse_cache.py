@@ -43,7 +43,7 @@ PARSE_CACHE = f"{CACHE_DIR}/parsed.jsonl"
 # A descriptor whose examples are longer than this is parsed afresh every run: its entry would
 # hold the text several times over (raw and parsed), for a saving its size makes small.
 MAX_CACHED_EXAMPLE_CHARS = 1024 * 1024
-_FORMAT = 1
+_FORMAT = 2
 # What a damaged entry can raise while it is turned back into records.
 _DECODE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
@@ -56,8 +56,10 @@ def parser_digest() -> str:
     from apidocgen import diagnostics, http, load
 
     hasher = hashlib.sha256(__version__.encode("utf-8"))
-    for module in (load, http, diagnostics):
-        hasher.update(Path(str(module.__file__)).read_bytes())
+    loader = sorted(Path(str(load.__file__)).parent.glob("*.py"))
+    for path in [*loader, Path(str(http.__file__)), Path(str(diagnostics.__file__))]:
+        hasher.update(path.name.encode("utf-8"))
+        hasher.update(path.read_bytes())
     hasher.update(load.descriptor_schema_text().encode("utf-8"))
     hasher.update(Path(__file__).read_bytes())
     return hasher.hexdigest()
@@ -250,6 +252,7 @@ def _decode_examples(data: dict[str, Any]) -> ParsedExamples:
             version=request["version"],
             headers=_decode_headers(request["headers"]),
             body=Body(**request["body"]),
+            start=request["start"],
         ),
         response=None
         if response is None
@@ -267,6 +270,7 @@ def _decode_examples(data: dict[str, Any]) -> ParsedExamples:
                 )
                 for link in response["links"]
             ),
+            start=response["start"],
         ),
         problems=tuple(
             ExampleProblem(p["field"], HttpProblem(**p["problem"])) for p in data["problems"]

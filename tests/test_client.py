@@ -614,7 +614,8 @@ def test_generated_sentry_client_against_replayed_examples(
     write_output(out, result.files)
     sys.path.insert(0, str(out / "python"))
     module = importlib.import_module(package)
-    groups = build_groups(result.openapi, plan_models(result.openapi).operations)
+    assert result.api is not None
+    groups = build_groups(result.api, plan_models(result.api).operations)
     statuses = {
         (m.upper(), p): next(iter(op["responses"]))
         for p, item in result.openapi["paths"].items()

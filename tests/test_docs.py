@@ -19,7 +19,7 @@ import pytest
 
 from apidocgen import __version__
 from apidocgen.config import Config, load_config
-from apidocgen.load import Page, Section, load_input
+from apidocgen.load import Page, Section
 from apidocgen.pipeline import run
 from apidocgen.render.docs import (
     CODE_BLOCK_MARK,
@@ -34,6 +34,7 @@ from apidocgen.render.docs import (
     safe_markdown,
 )
 from apidocgen.render.templates import template_environment
+from tests.api_documents import api_from_document
 
 ROOT = Path(__file__).resolve().parents[1]
 X = "x-apidocgen-"
@@ -213,9 +214,7 @@ def render(
     config: Config | None = None,
 ) -> dict[str, str]:
     return render_docs(
-        doc,
-        pages,
-        sections,
+        api_from_document(doc, pages, sections),
         template_environment(),
         config=config or Config(package="thing_client", token_env="THING_TOKEN"),
     )
@@ -231,13 +230,8 @@ def seed_files() -> dict[str, str]:
     config = replace(config, input=ROOT / "api-docs")
     result = run(config)
     assert not result.failed, [d.format() for d in result.diagnostics]
-    assert result.openapi is not None
-    loaded = load_input(
-        config.input, max_descriptor_bytes=config.max_descriptor_bytes, max_depth=config.max_depth
-    )
-    return render_docs(
-        result.openapi, loaded.pages, loaded.sections, template_environment(), config=config
-    )
+    assert result.api is not None
+    return render_docs(result.api, template_environment(), config=config)
 
 
 def test_seed_endpoint_page_has_every_part(seed_files: dict[str, str]) -> None:
@@ -634,9 +628,9 @@ def test_hand_written_page_paths_are_sanitized_and_unique() -> None:
     assert "python-docs/notes.md" in files and not any(p.startswith("python/") for p in files)
 
 
-def test_duplicate_operation_ids_still_get_a_page_each() -> None:
+def test_operations_wanting_one_page_path_get_a_page_each() -> None:
     first = operation()
-    second = operation(summary="Retrieve a Thing again")
+    second = operation(operationId="get_thing_again", summary="Retrieve a Thing again")
     second[X + "page"] = "things/get-thing.md"  # same page path too
     second[X + "source"] = "things/get_thing.md"
     files = render(document(first, second))
@@ -660,15 +654,12 @@ def test_nav_file_orders_sections_and_includes_pages() -> None:
 
 
 def test_large_sections_are_grouped_by_resource() -> None:
-    ops = []
+    paths = {}
     for resource in ("runners", "secrets", "variables"):
         for n in range(12):
-            ops.append(
-                {
-                    "operationId": f"{resource}_{n}",
-                    X + "path": f"/repos/{{o}}/{{r}}/actions/{resource}/{n}",
-                }
-            )
+            operation = {"operationId": f"{resource}_{n}", "responses": {"200": {}}}
+            paths[f"/repos/{{o}}/{{r}}/actions/{resource}/{n}"] = {"get": operation}
+    ops = list(api_from_document({"paths": paths}).operations)
     groups = resource_groups(ops)
     assert groups["runners_3"] == ("runners", "Runners")
     assert len({g for g in groups.values()}) == 3

@@ -17,7 +17,7 @@ from conftest import corpus_dir
 from pydantic import TypeAdapter
 
 from apidocgen.config import Config
-from apidocgen.http import parse_response
+from apidocgen.model import Api
 from apidocgen.pipeline import run
 from apidocgen.render.client import render_client
 from apidocgen.render.models import (
@@ -25,10 +25,10 @@ from apidocgen.render.models import (
     field_names,
     plan_models,
     render_models,
-    success_response,
 )
 from apidocgen.render.templates import template_environment
 from apidocgen.write import write_output
+from tests.api_documents import api_from_document
 
 REF = "#/components/schemas/"
 
@@ -140,8 +140,9 @@ def hostile_document() -> dict[str, Any]:
 def write_package(openapi: dict[str, Any], root: Path, package: str) -> Path:
     """Render models and client for `openapi` into `root`; return the folder to put on sys.path."""
     config = Config(package=package, title="Things", version="1.0.0", token_env="THINGS_TOKEN")
-    files = render_models(openapi, config)
-    files.update(render_client(openapi, config, template_environment()))
+    api = api_from_document(openapi)
+    files = render_models(api, config)
+    files.update(render_client(api, config, template_environment()))
     write_output(root, files)
     return root / "python"
 
@@ -206,7 +207,7 @@ def test_pathological_collisions_fall_back_to_a_hash_not_a_counter() -> None:
 
 
 def test_plan_names_every_class_and_root() -> None:
-    plan = plan_models(hostile_document())
+    plan = plan_models(api_from_document(hostile_document()))
     assert plan.operations["list_things"].response == TypeRef("Thing", is_list=True)
     assert plan.operations["get_thing"].response == TypeRef("Thing")
     assert plan.operations["create_thing"].request == TypeRef("CreateThingRequest")
@@ -228,7 +229,7 @@ def test_plan_is_deterministic_whatever_the_key_order() -> None:
     shuffled = json.loads(json.dumps(document))
     schemas = shuffled["components"]["schemas"]
     shuffled["components"]["schemas"] = dict(reversed(list(schemas.items())))
-    assert plan_models(document) == plan_models(shuffled)
+    assert plan_models(api_from_document(document)) == plan_models(api_from_document(shuffled))
 
 
 # -- generated models -------------------------------------------------------------------------
@@ -300,12 +301,16 @@ def test_generated_models_have_no_numbered_names(hostile_models: Any) -> None:
 
 def test_render_models_is_byte_identical_across_runs() -> None:
     config = Config(package="same_api")
-    assert render_models(hostile_document(), config) == render_models(hostile_document(), config)
+    api = api_from_document(hostile_document())
+    assert render_models(api, config) == render_models(
+        api_from_document(hostile_document()), config
+    )
 
 
 def test_document_without_bodies_gives_an_importable_empty_module(tmp_path: Path) -> None:
     document = {"openapi": "3.1.0", "info": {"title": "x", "version": "1"}, "paths": {}}
-    text = render_models(document, Config(package="empty_api"))["python/empty_api/models.py"]
+    api = api_from_document(document)
+    text = render_models(api, Config(package="empty_api"))["python/empty_api/models.py"]
     namespace: dict[str, Any] = {}
     exec(compile(text, "models.py", "exec"), namespace)
     assert namespace["__all__"] == []
@@ -314,46 +319,40 @@ def test_document_without_bodies_gives_an_importable_empty_module(tmp_path: Path
 # -- corpora: every success example validates into its model -----------------------------------
 
 
-def generated_corpus(tmp_path_factory: pytest.TempPathFactory, source: Path, package: str) -> Path:
-    """Generate a corpus once per test session (cached in the session's base temp folder)."""
-    out = tmp_path_factory.getbasetemp() / f"generated-{package}"
-    if not (out / "openapi.json").is_file():
-        config = Config(input=source, output=out, package=package, title=package, version="1.0.0")
-        result = run(config)
-        assert not result.failed, [d.format() for d in result.diagnostics if d.severity == "error"]
-        write_output(out, result.files)
-    return out
+def generated_corpus(source: Path, out: Path, package: str) -> Api:
+    """Generate a corpus into `out`; its API model."""
+    config = Config(input=source, output=out, package=package, title=package, version="1.0.0")
+    result = run(config)
+    assert not result.failed, [d.format() for d in result.diagnostics if d.severity == "error"]
+    assert result.api is not None
+    write_output(out, result.files)
+    return result.api
 
 
-def example_failures(out: Path, package: str) -> tuple[int, list[str]]:
-    document = json.loads((out / "openapi.json").read_text("utf-8"))
+def example_failures(api: Api, out: Path, package: str) -> tuple[int, list[str]]:
     models = import_models(out / "python", package)
-    plan = plan_models(document)
+    plan = plan_models(api)
     checked, failures = 0, []
-    for path, item in document["paths"].items():
-        for method, operation in item.items():
-            raw = (operation.get("x-apidocgen-examples") or {}).get("response")
-            if not raw:
-                continue
-            response, _ = parse_response(raw, max_body_bytes=10**8, max_depth=10**4)
-            if response is None or response.status >= 400 or not response.body.is_structured:
-                continue
-            where = f"{method.upper()} {path} ({operation['operationId']})"
-            ref = plan.operations[operation["operationId"]].response
-            if ref is None or success_response(operation) is None:
-                failures.append(f"{where}: no model for a documented success body")
-                continue
-            target: Any = Any if ref.model is None else getattr(models, ref.model)
-            adapter: TypeAdapter[Any] = TypeAdapter(list[target] if ref.is_list else target)
-            checked += 1
-            try:
-                value = adapter.validate_python(response.body.value)
-            except Exception as exc:  # noqa: BLE001 - collected, reported below
-                failures.append(f"{where}: {str(exc)[:300]}")
-                continue
-            dumped = adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True)
-            if _normal(dumped) != _normal(response.body.value):
-                failures.append(f"{where}: does not round-trip")
+    for operation in api.routed:
+        response = operation.examples.response
+        if response is None or response.status >= 400 or not response.body.is_structured:
+            continue
+        where = f"{operation.method} {operation.path} ({operation.operation_id})"
+        ref = plan.operations[operation.operation_id].response
+        if ref is None or operation.success is None:
+            failures.append(f"{where}: no model for a documented success body")
+            continue
+        target: Any = Any if ref.model is None else getattr(models, ref.model)
+        adapter: TypeAdapter[Any] = TypeAdapter(list[target] if ref.is_list else target)
+        checked += 1
+        try:
+            value = adapter.validate_python(response.body.value)
+        except Exception as exc:  # noqa: BLE001 - collected, reported below
+            failures.append(f"{where}: {str(exc)[:300]}")
+            continue
+        dumped = adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True)
+        if _normal(dumped) != _normal(response.body.value):
+            failures.append(f"{where}: does not round-trip")
     return checked, failures
 
 
@@ -379,8 +378,9 @@ def test_every_corpus_success_example_validates_into_its_model(
 ) -> None:
     source = corpus_dir(corpus) / folder if folder else corpus_dir(corpus)
     package = f"corpus_{corpus.replace('-', '_')}_api"
-    out = generated_corpus(tmp_path_factory, source, package)
-    checked, failures = example_failures(out, package)
+    out = tmp_path_factory.mktemp(package) / "out"
+    api = generated_corpus(source, out, package)
+    checked, failures = example_failures(api, out, package)
     assert checked > 30
     assert failures == []
 
@@ -404,7 +404,7 @@ def test_odd_component_names_all_of_and_dangling_refs(tmp_path: Path) -> None:
             }
         },
     }
-    plan = plan_models(document)
+    plan = plan_models(api_from_document(document))
     assert sorted(plan.schemas) == ["Class", "Model2fa", "Model2faPartB", "MyThing", "NoneModel"]
     assert plan.operations["get_a"].response == TypeRef(None)  # a dangling $ref is Any
     models = import_models(

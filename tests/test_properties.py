@@ -504,25 +504,27 @@ def _models_validate(files: dict[str, str]) -> None:
                 target = root.parent / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, "utf-8")
-        assert result.openapi is not None
-        plan = plan_models(result.openapi)
+        assert result.api is not None
+        plan = plan_models(result.api)
         sys.path.insert(0, str(python))
         try:
             models = importlib.import_module(f"{package}.models")
             namespace = {"models": models, "Any": Any}
-            operations = [op for item in result.openapi["paths"].values() for op in item.values()]
-            for op in operations:
-                types = plan.operations.get(op["operationId"])
+            for op in result.api.routed:
+                types = plan.operations.get(op.operation_id)
                 if types is None:
                     continue
-                request = op.get("requestBody", {}).get("content", {}).get("application/json")
-                response = op["responses"].get("200", {}).get("content", {}).get("application/json")
+                request = op.request_body.content if op.request_body is not None else None
+                success = op.success
+                response = success.content if success is not None else None
                 for ref, entry in ((types.request, request), (types.response, response)):
-                    if ref is None or entry is None or "example" not in entry:
+                    if ref is None or entry is None or not entry.has_example:
+                        continue
+                    if entry.media != "application/json":
                         continue
                     expression = ref.expression("models.")
                     adapter: TypeAdapter[Any] = TypeAdapter(eval(expression, namespace))  # noqa: S307
-                    adapter.validate_python(entry["example"])
+                    adapter.validate_python(entry.example)
         finally:
             sys.path.remove(str(python))
             for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:

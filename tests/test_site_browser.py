@@ -219,7 +219,6 @@ def test_update_readme_screenshot(browser: Any, tmp_path: Path) -> None:
     from dataclasses import replace
 
     from apidocgen.config import load_config
-    from apidocgen.load import load_input
     from apidocgen.pipeline import run
     from apidocgen.render.docs import render_docs
     from apidocgen.render.templates import template_environment
@@ -228,14 +227,11 @@ def test_update_readme_screenshot(browser: Any, tmp_path: Path) -> None:
     config, _ = load_config(ROOT / "pyproject.toml")
     config = replace(config, input=ROOT / "api-docs", output=tmp_path / "docs")
     result = run(config)
-    assert result.openapi is not None and not result.failed
-    loaded = load_input(
-        config.input, max_descriptor_bytes=config.max_descriptor_bytes, max_depth=config.max_depth
-    )
+    assert result.api is not None and not result.failed
     files = dict(result.files)
     # The pages as the project's configuration names the client (package, token variable).
     env = template_environment(config.templates)
-    files.update(render_docs(result.openapi, loaded.pages, loaded.sections, env, config=config))
+    files.update(render_docs(result.api, env, config=config))
     write_output(config.output, files)
     site = build(tmp_path, ROOT / "api-docs", generate=False)
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(site)))

@@ -8,7 +8,6 @@ endpoints' bodies are evidence (a documented-only page repeats a route another f
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from apidocgen.http import ParsedExamples
 from apidocgen.infer import BodySample, DocumentedField
 from apidocgen.load import Descriptor, Section
 from apidocgen.naming import snake_identifier
+from apidocgen.paths import route_key
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def assign_operation_ids(
         taken.add(operation_id)
         routed = descriptor.api_path is not None
         if routed:
-            route = (descriptor.method, re.sub(r"\{[^{}]*\}", "{}", descriptor.api_path or ""))
+            route = (descriptor.method, route_key(descriptor.api_path or ""))
             routed = route not in routes
             routes.add(route)
         out.append(Endpoint(descriptor, parsed, operation_id, routed))

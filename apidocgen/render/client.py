@@ -29,16 +29,12 @@ import jinja2
 
 from apidocgen import __version__
 from apidocgen.config import Config
-from apidocgen.manifest import stable_hash
+from apidocgen.manifest import checked_body, checksummed, stable_hash
+from apidocgen.model import Api
 from apidocgen.paths import template_values
-from apidocgen.render.models import (
-    OperationTypes,
-    TypeRef,
-    format_python_files,
-    iter_operations,
-    plan_models,
-)
-from apidocgen.render.python_api import GroupView, X, build_groups
+from apidocgen.render.models import OperationTypes, TypeRef, format_python_files, plan_models
+from apidocgen.render.python_api import GroupView, build_groups
+from apidocgen.render.templates import generator_header
 from apidocgen.runtime import COPIED_MODULES, runtime_source
 
 
@@ -52,8 +48,8 @@ class ClientTypes:
     exported: tuple[str, ...]
 
     @classmethod
-    def of(cls, openapi: dict[str, Any]) -> ClientTypes:
-        plan = plan_models(openapi)
+    def of(cls, api: Api) -> ClientTypes:
+        plan = plan_models(api)
         return cls(plan.operations, plan.exported)
 
     def to_bytes(self, key: str) -> bytes:
@@ -69,15 +65,13 @@ class ClientTypes:
             },
             sort_keys=True,
         ).encode("utf-8")
-        return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+        return checksummed(body)
 
     @classmethod
     def from_bytes(cls, data: bytes | None, key: str) -> ClientTypes | None:
         """The types `to_bytes` wrote for `key`; None for anything else (other key, damage)."""
-        if not data:
-            return None
-        checksum, _, body = data.partition(b"\n")
-        if hashlib.sha256(body).hexdigest().encode("ascii") != checksum:
+        body = checked_body(data)
+        if body is None:
             return None
         try:
             found = json.loads(body)
@@ -107,18 +101,14 @@ def _type_ref(data: Any) -> TypeRef | None:
     return TypeRef(model, is_list)
 
 
-def render_client(
-    openapi: dict[str, Any], config: Config, env: jinja2.Environment
-) -> dict[str, str]:
+def render_client(api: Api, config: Config, env: jinja2.Environment) -> dict[str, str]:
     """Every file of the installable package under `python/`, keyed by output-relative path."""
-    files, _ = render_client_except(
-        openapi, config, env, lambda path, key: False, ClientTypes.of(openapi)
-    )
+    files, _ = render_client_except(api, config, env, lambda path, key: False, ClientTypes.of(api))
     return files
 
 
 def render_client_except(
-    openapi: dict[str, Any],
+    api: Api,
     config: Config,
     env: jinja2.Environment,
     unchanged: Callable[[str, str], bool],
@@ -129,12 +119,12 @@ def render_client_except(
     `types` are the document's `ClientTypes`. Returns the files and the key of every
     section module."""
     register_filters(env)
-    groups = build_groups(openapi, types.operations)
+    groups = build_groups(api, types.operations)
     package = config.package
-    header = _generator_header()
-    server = ((openapi.get("servers") or [{}])[0] or {}).get("url") or ""
+    header = generator_header()
+    server = api.server
     base_url = config.base_url or (server if server.startswith(("http://", "https://")) else "")
-    title = config.title or (openapi.get("info") or {}).get("title") or package
+    title = config.title or api.title or package
     model_names = [n for n in types.exported if n not in _top_level_names()]
     context: dict[str, Any] = {
         "header": header,
@@ -148,7 +138,7 @@ def render_client_except(
         "user_agent": f"{package.replace('_', '-')}/{config.version} (apidocgen {__version__})",
         "groups": groups,
         "model_names": model_names,
-        "example": usage_example(openapi, groups),
+        "example": usage_example(api, groups),
     }
     files: dict[str, str] = {}
     root = f"python/{package}"
@@ -189,12 +179,6 @@ def _template_digest(env: jinja2.Environment) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
-def _generator_header() -> str:
-    from apidocgen.pipeline import generator_header
-
-    return generator_header()
-
-
 def _top_level_names() -> frozenset[str]:
     """Names the package's `__init__` defines itself; a model by that name stays in `models`."""
     return frozenset(
@@ -210,19 +194,20 @@ def _top_level_names() -> frozenset[str]:
     )  # fmt: skip
 
 
-def usage_example(openapi: dict[str, Any], groups: list[GroupView]) -> dict[str, Any] | None:
+def usage_example(api: Api, groups: list[GroupView]) -> dict[str, Any] | None:
     """A call to show in the README: a GET without a body, values taken from its example."""
-    examples = {}
-    for operation in iter_operations(openapi):
-        examples[(operation[X + "method"], operation[X + "path"])] = (
-            operation.get(X + "examples") or {}
-        ).get("request")
+    examples = {
+        (op.method, op.path): op.examples.request.path
+        for op in api.routed
+        if op.examples.request is not None
+    }
     best: tuple[tuple[int, ...], dict[str, Any]] | None = None
     for group_index, group in enumerate(groups):
         for op_index, op in enumerate(group.operations):
             if op.http_method != "GET" or op.body or op.files or op.data or op.content:
                 continue
-            values = _example_values(op.path, examples.get((op.http_method, op.path)))
+            example_path = examples.get((op.http_method, op.path))
+            values = (template_values(op.path, example_path) or {}) if example_path else {}
             required = len(op.required_arguments)
             rank = (
                 0 if op.return_type not in ("Any", "None") else 1,
@@ -237,19 +222,6 @@ def usage_example(openapi: dict[str, Any], groups: list[GroupView]) -> dict[str,
                 args = [values.get(a.wire, a.name) for a in op.required_arguments]
                 best = (rank, {"group": group, "operation": op, "arguments": args})
     return best[1] if best else None
-
-
-def _example_values(template: str, request_text: str | None) -> dict[str, str]:
-    """Path parameter values from the example request line, when its path fits the template."""
-    if not request_text:
-        return {}
-    first = request_text.split("\n", 1)[0].split()
-    if len(first) < 2:
-        return {}
-    target = first[1].split("?", 1)[0]
-    if "://" in target:
-        target = "/" + target.split("://", 1)[1].partition("/")[2]
-    return template_values(template, target) or {}
 
 
 # -- filters: descriptor text into generated files --------------------------------------------

@@ -52,10 +52,9 @@ from pathlib import Path
 from typing import Any
 
 from apidocgen.config import Config
+from apidocgen.model import Api, JsonSchema, Operation
 from apidocgen.naming import words
 
-X = "x-apidocgen-"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 REF_PREFIX = "#/components/schemas/"
 BASE_MODULE = "_base_model"
 BASE_CLASS = "APIModel"
@@ -128,9 +127,9 @@ class ModelPlan:
     exported: tuple[str, ...]  # every public name of models.py, sorted
 
 
-def render_models(openapi: dict[str, Any], config: Config) -> dict[str, str]:
+def render_models(api: Api, config: Config) -> dict[str, str]:
     """`python/<package>/models.py` (and nothing else), keyed by output-relative path."""
-    plan = plan_models(openapi)
+    plan = plan_models(api)
     source = generate_models_source(plan, config.package)
     return {f"python/{config.package}/models.py": format_python(source, config.package)}
 
@@ -141,7 +140,7 @@ def generate_models_source(plan: ModelPlan, package: str) -> str:
     Every class derives from `<package>._base_model.APIModel`, which holds the one model
     configuration (unknown fields kept, both names accepted, schemas built on first use).
     """
-    from apidocgen.pipeline import generator_header
+    from apidocgen.render.templates import generator_header
 
     header = f"# {generator_header()}\n# Pydantic v2 models, written by datamodel-code-generator."
     if not plan.schemas:
@@ -264,13 +263,12 @@ def ruff_executable() -> str | None:
         return shutil.which("ruff")
 
 
-def plan_models(openapi: dict[str, Any]) -> ModelPlan:
-    """Name every class, field and operation type of the document (pure, deterministic)."""
-    planner = _Planner(openapi.get("components", {}).get("schemas", {}) or {})
+def plan_models(api: Api) -> ModelPlan:
+    """Name every class, field and operation type of the API (pure, deterministic)."""
+    planner = _Planner(api.schemas)
     operations: dict[str, OperationTypes] = {}
-    for operation in iter_operations(openapi):
-        operation_id = str(operation["operationId"])
-        base = pascal(operation_id, fallback="Operation")
+    for operation in api.routed:
+        base = pascal(operation.operation_id, fallback="Operation")
         request = response = None
         request_schema = json_request_schema(operation)
         if request_schema is not None:
@@ -278,52 +276,27 @@ def plan_models(openapi: dict[str, Any]) -> ModelPlan:
         response_schema = json_response_schema(operation)
         if response_schema is not None:
             response = planner.root(response_schema, base + "Response")
-        operations[operation_id] = OperationTypes(request, response)
+        operations[operation.operation_id] = OperationTypes(request, response)
     planner.finish()
     schemas = planner.schemas
     exported = tuple(sorted(schemas))
     return ModelPlan(schemas, planner.aliases, planner.field_names, operations, exported)
 
 
-def iter_operations(openapi: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every routed operation (path order, then method order), with `x-apidocgen-method`/`-path`."""
-    for path, item in (openapi.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict) and operation.get("operationId"):
-                yield dict(operation, **{X + "method": method.upper(), X + "path": path})
-
-
-def json_request_schema(operation: dict[str, Any]) -> dict[str, Any] | None:
+def json_request_schema(operation: Operation) -> JsonSchema | None:
     """The schema of a JSON request body, if the operation has one."""
-    content = (operation.get("requestBody") or {}).get("content") or {}
-    for media, entry in content.items():
-        if _is_json(media) and isinstance(entry, dict) and isinstance(entry.get("schema"), dict):
-            schema: dict[str, Any] = entry["schema"]
-            return schema
+    body = operation.request_body
+    if body is not None and _is_json(body.content.media) and body.content.schema is not None:
+        return body.content.schema
     return None
 
 
-def success_response(operation: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """The (status, response object) of the first documented success (2xx/3xx) response."""
-    for status, response in (operation.get("responses") or {}).items():
-        if str(status)[:1] in ("2", "3") and isinstance(response, dict):
-            return str(status), response
-    return None
-
-
-def json_response_schema(operation: dict[str, Any]) -> dict[str, Any] | None:
+def json_response_schema(operation: Operation) -> JsonSchema | None:
     """The schema of the JSON success body, if the operation documents one."""
-    found = success_response(operation)
-    if found is None:
-        return None
-    content = found[1].get("content") or {}
-    for media, entry in content.items():
-        if _is_json(media) and isinstance(entry, dict) and isinstance(entry.get("schema"), dict):
-            schema: dict[str, Any] = entry["schema"]
-            return schema
+    response = operation.success
+    content = response.content if response is not None else None
+    if content is not None and _is_json(content.media) and content.schema is not None:
+        return content.schema
     return None
 
 
@@ -651,12 +624,10 @@ __all__ = [
     "field_names",
     "format_python",
     "generate_models_source",
-    "iter_operations",
     "json_request_schema",
     "json_response_schema",
     "pascal",
     "plan_models",
     "render_models",
     "ruff_executable",
-    "success_response",
 ]

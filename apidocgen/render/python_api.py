@@ -18,17 +18,11 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from apidocgen.model import Api, Operation, Parameter
 from apidocgen.naming import is_reserved_file_name, words
-from apidocgen.render.models import (
-    OperationTypes,
-    TypeRef,
-    field_names,
-    iter_operations,
-    success_response,
-)
+from apidocgen.paths import placeholder_names
+from apidocgen.render.models import OperationTypes, TypeRef, field_names
 
-X = "x-apidocgen-"
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Public attributes of the generated clients: a section group must not shadow them.
 CLIENT_ATTRIBUTES = frozenset(
     {
@@ -163,15 +157,15 @@ class GroupView:
         return ", ".join(name for name in candidates if name in self.names)
 
 
-def build_groups(openapi: dict[str, Any], types: dict[str, OperationTypes]) -> list[GroupView]:
+def build_groups(api: Api, types: dict[str, OperationTypes]) -> list[GroupView]:
     """Sections with their operations, in tag order, with every Python name decided."""
-    tags = {t.get("name"): t for t in openapi.get("tags") or [] if isinstance(t, dict)}
-    by_group: dict[str, list[dict[str, Any]]] = {}
+    tags = {t.name: t for t in api.tags}
+    by_group: dict[str, list[Operation]] = {}
     tag_of: dict[str, str] = {}
-    for operation in iter_operations(openapi):
-        group = str(operation.get(X + "python-group") or "api")
+    for operation in api.routed:
+        group = operation.python_group or "api"
         by_group.setdefault(group, []).append(operation)
-        tag_of.setdefault(group, str((operation.get("tags") or [""])[0]))
+        tag_of.setdefault(group, operation.tag)
     order = {name: index for index, name in enumerate(tags)}
     groups: list[GroupView] = []
     taken_attributes: set[str] = set()
@@ -186,7 +180,7 @@ def build_groups(openapi: dict[str, Any], types: dict[str, OperationTypes]) -> l
         ):
             attribute += "_"
         taken_attributes.add(attribute)
-        tag = tags.get(tag_of[group], {})
+        tag = tags.get(tag_of[group])
         operations = _operations(by_group[group], types)
         groups.append(
             GroupView(
@@ -194,26 +188,22 @@ def build_groups(openapi: dict[str, Any], types: dict[str, OperationTypes]) -> l
                 module=attribute,
                 class_name=_unique_class(_pascal(attribute), taken_classes),
                 title=str(tag_of[group] or attribute),
-                description=str(tag.get("description") or ""),
+                description=tag.description if tag is not None else "",
                 operations=operations,
             )
         )
     return groups
 
 
-def _operations(
-    members: list[dict[str, Any]], types: dict[str, OperationTypes]
-) -> list[OperationView]:
+def _operations(members: list[Operation], types: dict[str, OperationTypes]) -> list[OperationView]:
     views: list[OperationView] = []
     taken: set[str] = set()
     for operation in members:
-        name = _identifier(
-            str(operation.get(X + "python-method") or operation["operationId"]), fallback="call"
-        )
+        name = _identifier(operation.python_method or operation.operation_id, fallback="call")
         while name in taken or name in _ANNOTATION_NAMES or name.startswith("_"):
             name += "_"
         taken.add(name)
-        views.append(_operation(operation, name, types.get(str(operation["operationId"]))))
+        views.append(_operation(operation, name, types.get(operation.operation_id)))
     out: list[OperationView] = []
     for view in views:
         if view.iter_name is not None:
@@ -232,8 +222,8 @@ def _operations(
     return out
 
 
-def _operation(operation: dict[str, Any], name: str, types: OperationTypes | None) -> OperationView:
-    path = str(operation[X + "path"])
+def _operation(operation: Operation, name: str, types: OperationTypes | None) -> OperationView:
+    path = operation.path or ""
     arguments = _parameter_arguments(operation, path)
     bodies = _body_arguments(operation, types, {a.name for a in arguments} | _BODY_NAMES)
     arguments += [a for a in bodies.arguments if a is not None]
@@ -242,12 +232,12 @@ def _operation(operation: dict[str, Any], name: str, types: OperationTypes | Non
     return_type, cast_to, item_type, items_are_list = _result_types(operation, types)
     return OperationView(
         name=name,
-        iter_name="" if operation.get(X + "pagination") else None,
-        http_method=str(operation[X + "method"]).upper(),
+        iter_name="" if operation.pagination is not None else None,
+        http_method=operation.method,
         path=path,
-        summary=str(operation.get("summary") or ""),
-        description=str(operation.get("description") or ""),
-        deprecated=bool(operation.get("deprecated")),
+        summary=operation.summary,
+        description=operation.description,
+        deprecated=operation.deprecated,
         arguments=arguments,
         return_type=return_type,
         cast_to=cast_to,
@@ -261,38 +251,31 @@ def _operation(operation: dict[str, Any], name: str, types: OperationTypes | Non
     )
 
 
-def python_parameter_names(operation: dict[str, Any], path: str) -> dict[tuple[str, str], str]:
-    """The client's Python name of each path and query parameter, by (location, wire name):
-    what the docs' code samples must call the arguments."""
-    return {(a.location, a.wire): a.name for a in _parameter_arguments(operation, path)}
-
-
-def _parameter_arguments(operation: dict[str, Any], path: str) -> list[ArgumentView]:
+def _parameter_arguments(operation: Operation, path: str) -> list[ArgumentView]:
     """Path parameters (every `{name}` of the path, documented or not), then query parameters.
 
     Python names come from `field_names`; a query parameter whose wire name repeats a path
     parameter's is named from `<name> query` (`id` and `id` -> `id`, `id_query`).
     """
-    documented = [p for p in operation.get("parameters") or [] if isinstance(p, dict)]
-    path_docs = {str(p.get("name")): p for p in documented if p.get("in") == "path"}
-    query_docs: dict[str, dict[str, Any]] = {}
-    for parameter in documented:
-        if parameter.get("in") == "query" and isinstance(parameter.get("name"), str):
-            query_docs.setdefault(parameter["name"], parameter)
-    path_wires = list(dict.fromkeys(_PLACEHOLDER.findall(path)))
+    path_docs = {p.name: p for p in operation.parameters if p.location == "path"}
+    query_docs: dict[str, Parameter] = {}
+    for parameter in operation.parameters:
+        if parameter.location == "query":
+            query_docs.setdefault(parameter.name, parameter)
+    path_wires = list(dict.fromkeys(placeholder_names(path)))
     keys = [("path", w) for w in path_wires] + [("query", w) for w in query_docs]
     labels = [w if loc == "path" or w not in path_wires else f"{w} query" for loc, w in keys]
     names = field_names(labels, _BODY_NAMES)
     arguments: list[ArgumentView] = []
     for (location, wire), label in zip(keys, labels, strict=True):
-        doc = path_docs.get(wire, {}) if location == "path" else query_docs[wire]
-        schema = doc.get("schema") if isinstance(doc.get("schema"), dict) else None
+        doc = path_docs.get(wire) if location == "path" else query_docs[wire]
+        schema = doc.schema if doc is not None else None
         arguments.append(
             ArgumentView(
                 name=names[label],
                 annotation=python_type(schema or {"type": "string"}, for_path=location == "path"),
-                required=location == "path" or bool(doc.get("required")),
-                description=str(doc.get("description") or ""),
+                required=location == "path" or bool(doc is not None and doc.required),
+                description=doc.description if doc is not None else "",
                 wire=wire,
                 location=location,
             )
@@ -313,17 +296,15 @@ class _Bodies:
         return [self.body, self.files, self.data, self.content]
 
 
-def _body_arguments(
-    operation: dict[str, Any], types: OperationTypes | None, taken: set[str]
-) -> _Bodies:
+def _body_arguments(operation: Operation, types: OperationTypes | None, taken: set[str]) -> _Bodies:
     """The request body as arguments: `body` (JSON), `files`/`data` (forms) or `content`."""
-    request_body = operation.get("requestBody")
-    if not isinstance(request_body, dict):
+    request_body = operation.request_body
+    if request_body is None:
         return _Bodies()
-    media = _first_media(request_body.get("content") or {})
+    media = request_body.content.media
     base = media.split(";")[0].strip().lower()
     kind = _MEDIA_KIND.get(base) or ("json" if base.endswith("+json") else None)
-    required = bool(request_body.get("required"))
+    required = bool(request_body.required)
     if kind == "json":
         ref = types.request if types and types.request else TypeRef(None)
         item = TypeRef(ref.model).expression("models.")
@@ -331,9 +312,7 @@ def _body_arguments(
             annotation = f"Sequence[{item} | Mapping[str, Any]]" if ref.model else "Sequence[Any]"
         else:
             annotation = f"{item} | Mapping[str, Any]" if ref.model else "Any"
-        description = str(request_body.get("description") or "") or (
-            "The request body: the request model, or a dict of wire names."
-        )
+        description = "The request body: the request model, or a dict of wire names."
         body = _name_argument(
             ("body", "request_body", "json_body"), taken, annotation, required, description, "body"
         )
@@ -369,12 +348,6 @@ def _body_arguments(
     return _Bodies(content=content, content_type=media or None)
 
 
-def _first_media(content: dict[str, Any]) -> str:
-    for media in content:
-        return str(media)
-    return "application/json"
-
-
 def _name_argument(
     candidates: tuple[str, ...],
     taken: set[str],
@@ -392,21 +365,18 @@ def _name_argument(
     return ArgumentView(name, annotation, required, description, location=location)
 
 
-def _result_types(
-    operation: dict[str, Any], types: OperationTypes | None
-) -> tuple[str, str, str, bool]:
+def _result_types(operation: Operation, types: OperationTypes | None) -> tuple[str, str, str, bool]:
     """(return annotation, runtime cast target, paginator item type, items are list elements)."""
-    found = success_response(operation)
-    if found is None:
+    response = operation.success
+    if response is None:
         return "Any", "Any", "Any", False
-    status, response = found
     if types is not None and types.response is not None:
         ref = types.response
         expression = ref.expression("models.")
         if ref.is_list:
             return expression, expression, TypeRef(ref.model).expression("models."), True
         return expression, expression, expression, False
-    if status in ("204", "205") or not response.get("content"):
+    if response.status in ("204", "205") or response.content is None:
         return "None", "NO_BODY", "Any", False
     return "Any", "Any", "Any", False
 

@@ -1,7 +1,7 @@
-"""Render the documentation site's Markdown pages and navigation from the OpenAPI document.
+"""Render the documentation site's Markdown pages and navigation from the API model.
 
-Inputs are the OpenAPI document (the single contract), the hand-written `Page` records and the
-`Section` records from `load`; descriptors are never re-parsed. Python decides what goes on a
+The input is the API model (`apidocgen.model`): its operations, schemas, sections and the
+hand-written pages; descriptors and raw HTTP text are never parsed again. Python decides what goes on a
 page (and makes every piece of descriptor text safe for its context); the Jinja2 templates under
 `templates/docs/` only lay the pieces out, so a user can restyle pages by overriding them.
 
@@ -14,18 +14,16 @@ page goes; section, home, models and hand-written pages; navigation), `examples`
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
 import jinja2
 
 from apidocgen import __version__
 from apidocgen.config import Config
-from apidocgen.load import Page, Section
+from apidocgen.model import Api
 from apidocgen.render.docs.endpoint import EndpointView
-from apidocgen.render.docs.fields import JsonDict
 from apidocgen.render.docs.markup import code_block, code_span, html_block, plain_text
 from apidocgen.render.docs.sanitize import LinkTargets, MarkdownContext, safe_markdown, table_cell
-from apidocgen.render.docs.site import DOCS_KEY, Site, resource_groups
+from apidocgen.render.docs.site import Site, resource_groups
 from apidocgen.site_layout import (
     CODE_BLOCK_MARK,
     HTML_BLOCK_CLOSE,
@@ -36,19 +34,13 @@ from apidocgen.site_layout import (
 )
 
 
-def render_docs(
-    openapi: JsonDict,
-    pages: Sequence[Page],
-    sections: Sequence[Section],
-    env: jinja2.Environment,
-    config: Config | None = None,
-) -> dict[str, str]:
+def render_docs(api: Api, env: jinja2.Environment, config: Config | None = None) -> dict[str, str]:
     """Every Markdown page of the site, the navigation file and the stylesheet.
 
     Keys are output-relative posix paths. `config` supplies the client package name, the token
     variable and the repository for edit links; without it, defaults are used.
     """
-    files, _ = render_docs_except(openapi, pages, sections, env, config, frozenset())
+    files, _ = render_docs_except(api, env, config, frozenset())
     return files
 
 
@@ -56,9 +48,7 @@ MODELS_PAGE_KEY = "<models page>"  # never an operation id: those are identifier
 
 
 def render_docs_except(
-    openapi: JsonDict,
-    pages: Sequence[Page],
-    sections: Sequence[Section],
+    api: Api,
     env: jinja2.Environment,
     config: Config | None,
     skip_operations: frozenset[str],
@@ -68,19 +58,17 @@ def render_docs_except(
     whose page is known to be unchanged) and, with `skip_models_page`, the models page; and
     telling where each endpoint page goes (operation id -> path; the models page under
     `MODELS_PAGE_KEY`), for incremental runs."""
-    site = Site.plan(openapi, pages, sections, config or Config())
+    site = Site.plan(api, config or Config())
     _register_filters(env)
     files: dict[str, str] = {}
     common = {"header": generator_comment(), "site": site.summary()}
     endpoint_template = env.get_template("docs/endpoint.md.j2")
     page_of_operation: dict[str, str] = {}
     for op in site.operations:
-        page = site.page_of_op[op[DOCS_KEY]]
-        operation_id = op.get("operationId")
-        if isinstance(operation_id, str):
-            page_of_operation[operation_id] = page
-            if operation_id in skip_operations:
-                continue
+        page = site.page_of_op[op.operation_id]
+        page_of_operation[op.operation_id] = page
+        if op.operation_id in skip_operations:
+            continue
         view = EndpointView(op, page, site).as_dict()
         files[page] = endpoint_template.render(op=view, **common)
     section_template = env.get_template("docs/section.md.j2")

@@ -8,12 +8,13 @@ import posixpath
 import re
 from typing import Any
 
-from apidocgen.render.docs.examples import MAX_EXAMPLE_CHARS, parse_raw_http, pretty_json, shortened
+from apidocgen.model import Content, Operation, Parameter
+from apidocgen.render.docs.examples import MAX_EXAMPLE_CHARS, RawHttp, pretty_json, shortened
 from apidocgen.render.docs.fields import FieldRow, JsonDict, field_rows, is_array, ref_name
 from apidocgen.render.docs.markup import code_block, code_span, html_code_span, plain_text
 from apidocgen.render.docs.samples import CodeSamples, token_env
 from apidocgen.render.docs.sanitize import relative_link, safe_markdown
-from apidocgen.render.docs.site import Site, X
+from apidocgen.render.docs.site import Site
 from apidocgen.site_layout import OPENAPI_FILE
 
 _COLLAPSE_LINES = 30
@@ -26,37 +27,28 @@ def _attribute(value: str | None) -> str | None:
 class EndpointView:
     """Everything an endpoint page shows, each piece safe for where the template puts it."""
 
-    def __init__(self, op: JsonDict, page: str, site: Site) -> None:
+    def __init__(self, op: Operation, page: str, site: Site) -> None:
         self.op = op
         self.page = page
         self.site = site
-        source = op.get(X + "source")
-        self.source_dir = posixpath.dirname(source) if isinstance(source, str) else ""
+        self.source_dir = posixpath.dirname(op.source)
         self.md = site.ctx(page, self.source_dir, demote_headings=2)
         self.cell_ctx = site.ctx(page, self.source_dir, cell=True)
-        examples = op.get(X + "examples") or {}
-        self.request = parse_raw_http(
-            examples.get("request") if isinstance(examples, dict) else None
-        )
-        self.response = parse_raw_http(
-            examples.get("response") if isinstance(examples, dict) else None
-        )
-        self.raw_request = examples.get("request") if isinstance(examples, dict) else None
+        self.request = RawHttp.of(op.examples.request)
+        self.response = RawHttp.of(op.examples.response)
 
     def as_dict(self) -> JsonDict:
         op = self.op
-        method = str(op.get(X + "method", "GET")).upper()
-        path = op.get(X + "path")
         return {
-            "title": plain_text(op.get("summary") or op["operationId"]),
-            "method": plain_text(method),
-            "method_class": re.sub(r"[^a-z]", "", method.lower()),
+            "title": plain_text(op.summary or op.operation_id),
+            "method": plain_text(op.method),
+            "method_class": re.sub(r"[^a-z]", "", op.method.lower()),
             # The method badge line is a raw HTML block: Markdown does not read inside it, so
             # HTML escaping is all the path needs (and it stays readable in the Markdown).
-            "path": f"<code>{html.escape(str(path))}</code>" if path else None,
-            "deprecated": bool(op.get("deprecated")),
-            "warning": safe_markdown(op.get(X + "warning"), self.md),
-            "description": safe_markdown(op.get("description"), self.md),
+            "path": f"<code>{html.escape(op.path)}</code>" if op.path else None,
+            "deprecated": op.deprecated,
+            "warning": safe_markdown(op.warning, self.md),
+            "description": safe_markdown(op.description, self.md),
             "parameters": self.parameter_groups(),
             "body": self.body_view(),
             "authentication": self.authentication(),
@@ -64,13 +56,9 @@ class EndpointView:
             "response": self.response_view(),
             "pagination": self.pagination(),
             # The footer is an HTML block: HTML values from here on.
-            "edit_url": _attribute(
-                self.site.edit_url(
-                    op.get(X + "source") if isinstance(op.get(X + "source"), str) else None
-                )
-            ),
-            "source": html_code_span(op.get(X + "source")) if op.get(X + "source") else None,
-            "operation_id": html_code_span(op["operationId"]),
+            "edit_url": _attribute(self.site.edit_url(op.source)),
+            "source": html_code_span(op.source) if op.source else None,
+            "operation_id": html_code_span(op.operation_id),
             "openapi_url": html.escape(relative_link(self.page, OPENAPI_FILE)),
             "section": self.section_link(),
         }
@@ -85,46 +73,33 @@ class EndpointView:
     # ---- parameters ----------------------------------------------------------------------
 
     def parameter_groups(self) -> list[JsonDict]:
-        params = [p for p in self.op.get("parameters") or [] if isinstance(p, dict)]
         groups = []
-        for location, heading in (
-            ("path", "Path parameters"),
-            ("query", "Query parameters"),
-            ("header", "Header parameters"),
-        ):
-            rows = [self._param_row(p) for p in params if p.get("in") == location]
+        for location, heading in (("path", "Path parameters"), ("query", "Query parameters")):
+            rows = [self._param_row(p) for p in self.op.parameters if p.location == location]
             if rows:
                 groups.append({"heading": heading, "rows": rows})
         return groups
 
-    def _param_row(self, param: JsonDict) -> JsonDict:
-        schema = param.get("schema") or {}
+    def _param_row(self, param: Parameter) -> JsonDict:
+        schema = param.schema or {}
         return {
-            "name": code_span(param.get("name", "")),
+            "name": code_span(param.name),
             "type": self.site.schemas.type_label(schema, self.page),
             "format": self.site.schemas.format_label(schema),
-            "required": "yes" if param.get("required") else "no",
-            "description": safe_markdown(str(param.get("description") or ""), self.cell_ctx),
+            "required": "yes" if param.required else "no",
+            "description": safe_markdown(param.description, self.cell_ctx),
         }
 
-    def _body_content(self) -> tuple[str, JsonDict] | None:
-        body = self.op.get("requestBody")
-        if (
-            not isinstance(body, dict)
-            or not isinstance(body.get("content"), dict)
-            or not body["content"]
-        ):
-            return None
-        media = next(iter(body["content"]))
-        content = body["content"][media]
-        return media, content if isinstance(content, dict) else {}
+    def _body_content(self) -> Content | None:
+        body = self.op.request_body
+        return body.content if body is not None else None
 
     def body_view(self) -> JsonDict | None:
-        found = self._body_content()
-        if found is None:
+        content = self._body_content()
+        if content is None:
             return None
-        media, content = found
-        schema, _ = self.site.schemas.resolve(content.get("schema") or {})
+        media = content.media
+        schema, _ = self.site.schemas.resolve(content.schema or {})
         rows = []
         required = set(schema.get("required") or [])
         properties = schema.get("properties")
@@ -142,19 +117,19 @@ class EndpointView:
                         ),
                     }
                 )
-        model = ref_name(content.get("schema"))
+        model = ref_name(content.schema)
         return {
             "media": code_span(media),
             "rows": rows,
             "model": self.site.schemas.model_link(model, self.page) if model else None,
-            "type": self.site.schemas.type_label(content.get("schema") or {}, self.page)
+            "type": self.site.schemas.type_label(content.schema or {}, self.page)
             if not rows
             else None,
         }
 
     def authentication(self) -> JsonDict | None:
-        text = self.op.get(X + "authentication")
-        bearer = self._bearer()
+        text = self.op.authentication
+        bearer = self.op.secured
         if not text and not bearer:
             return None
         return {
@@ -163,25 +138,21 @@ class EndpointView:
             "token_env": html_code_span(token_env(self.site.config)),  # in an HTML block
         }
 
-    def _bearer(self) -> bool:
-        security = self.op.get("security") or []
-        return any(isinstance(s, dict) and "bearerAuth" in s for s in security)
-
     def pagination(self) -> str:
-        info = self.op.get(X + "pagination")
-        if not isinstance(info, dict):
+        info = self.op.pagination
+        if info is None:
             return ""
-        rel = plain_text(info.get("rel", "next"))
+        rel = plain_text(info.rel)
         parts = [
             f"This endpoint returns results one page at a time. The `Link` response header holds the "
             f'URL of the next page (`rel="{rel}"`); follow it until there is none'
         ]
-        if info.get("results-parameter"):
-            parts[0] += f' or its {code_span(info["results-parameter"])} attribute is `"false"`'
+        if info.results_parameter:
+            parts[0] += f' or its {code_span(info.results_parameter)} attribute is `"false"`'
         parts[0] += "."
-        if info.get("cursor-parameter"):
+        if info.cursor_parameter:
             parts.append(
-                f"The page position travels in the {code_span(info['cursor-parameter'])} query parameter."
+                f"The page position travels in the {code_span(info.cursor_parameter)} query parameter."
             )
         return " ".join(parts)
 
@@ -192,33 +163,25 @@ class EndpointView:
             op=self.op,
             site=self.site,
             request=self.request,
-            raw_request=self.raw_request,
             body=self._body_content(),
-            bearer=self._bearer(),
         ).samples()
 
     # ---- example response ----------------------------------------------------------------
 
     def response_view(self) -> JsonDict | None:
-        responses = self.op.get("responses") or {}
-        if not isinstance(responses, dict) or not responses:
+        if not self.op.responses:
             return None
-        status = next(iter(responses))
-        response = responses[status] if isinstance(responses[status], dict) else {}
-        if status == "default" and not response.get("content") and self.response is None:
-            return {"missing": True, "description": plain_text(response.get("description") or "")}
-        is_error = status.isdigit() and int(status) >= 400
-        media: str = ""
-        content: JsonDict = {}
-        if isinstance(response.get("content"), dict) and response["content"]:
-            media = next(iter(response["content"]))
-            content = (
-                response["content"][media] if isinstance(response["content"][media], dict) else {}
-            )
+        response = self.op.responses[0]
+        status = response.status
+        if status == "default" and response.content is None and self.response is None:
+            return {"missing": True, "description": plain_text(response.description)}
+        is_error = response.is_error
+        content = response.content
+        media = content.media if content is not None else ""
         if self.response is not None:
             head_lines = [self.response.start] + [f"{k}: {v}" for k, v in self.response.headers]
         else:
-            head_lines = [f"HTTP/1.1 {status} {response.get('description') or ''}".rstrip()]
+            head_lines = [f"HTTP/1.1 {status} {response.description}".rstrip()]
             if media:
                 head_lines.append(f"Content-Type: {media}")
         body_text, cut = self._body_text(content)
@@ -230,20 +193,20 @@ class EndpointView:
         rows: list[FieldRow] = []
         skipped = 0
         shape = ""
-        if not is_error and content.get("schema") is not None:
+        if not is_error and content is not None and content.schema is not None:
             rows, skipped = field_rows(
                 self.site.schemas,
-                content["schema"],
-                content.get("example"),
+                content.schema,
+                content.example if content.has_example else None,
                 self.page,
                 self.cell_ctx,
                 as_html=True,
             )
-            shape = self._shape(content["schema"])
+            shape = self._shape(content.schema)
         return {
             "missing": False,
             "status": plain_text(status),
-            "reason": plain_text(response.get("description") or ""),
+            "reason": plain_text(response.description),
             "is_error": is_error,
             "message": code_block(message, "http", indent=4 if collapsible else 0),
             "media": plain_text(media),
@@ -253,9 +216,7 @@ class EndpointView:
             "fields": rows,
             "skipped": skipped,
             "shape": shape,
-            "link_header": code_span(response.get("headers", {}).get("Link", {}).get("example", ""))
-            if isinstance(response.get("headers"), dict) and "Link" in response["headers"]
-            else "",
+            "link_header": code_span(response.link_example) if response.link_example else "",
         }
 
     def _shape(self, schema: Any) -> str:
@@ -268,11 +229,11 @@ class EndpointView:
             return f"The response body is a {label} object."
         return ""
 
-    def _body_text(self, content: JsonDict) -> tuple[str, bool]:
+    def _body_text(self, content: Content | None) -> tuple[str, bool]:
         """The example body (structured examples pretty-printed, text ones as captured), cut
         short past `MAX_EXAMPLE_CHARS`; and whether it was."""
-        if "example" in content:
-            example = content["example"]
+        if content is not None and content.has_example:
+            example = content.example
             if isinstance(example, str):
                 return shortened(example.strip("\n"), MAX_EXAMPLE_CHARS)
             return pretty_json(example, MAX_EXAMPLE_CHARS)

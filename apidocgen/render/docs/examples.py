@@ -1,11 +1,13 @@
-"""The example HTTP messages of an endpoint: raw text split into start line, headers and
-body, and example bodies cut to what a page can show."""
+"""The example HTTP messages of an endpoint as a page shows them (from what `http` parsed),
+and example bodies cut to what a page can show."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from typing import Any
+
+from apidocgen.http import HttpRequest, HttpResponse
 
 # An example body longer than this is shown in part on its page (openapi.json holds it all).
 MAX_EXAMPLE_CHARS = 256 * 1024
@@ -14,32 +16,25 @@ MAX_EXAMPLE_LINES = 2_000
 
 @dataclass(frozen=True)
 class RawHttp:
-    """A raw HTTP message split into its start line, headers and body (text)."""
+    """An example HTTP message as shown: its start line as written, headers and body text."""
 
     start: str
     headers: tuple[tuple[str, str], ...]
     body: str
+
+    @classmethod
+    def of(cls, message: HttpRequest | HttpResponse | None) -> RawHttp | None:
+        """The message `http` parsed (None: the operation has no such example)."""
+        if message is None:
+            return None
+        headers = tuple((h.name, h.value) for h in message.headers.items)
+        return cls(message.start, headers, message.body.text)
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
             if key.lower() == name.lower():
                 return value
         return None
-
-
-def parse_raw_http(text: str | None) -> RawHttp | None:
-    """Split example text as the descriptor wrote it; None when there is none."""
-    if not text or not text.strip():
-        return None
-    text = text.replace("\r\n", "\n").lstrip("\n")
-    head, _, body = text.partition("\n\n")
-    lines = head.split("\n")
-    headers = []
-    for line in lines[1:]:
-        if ":" in line:
-            key, _, value = line.partition(":")
-            headers.append((key.strip(), value.strip()))
-    return RawHttp(lines[0].strip(), tuple(headers), body)
 
 
 def pretty_json(value: Any, limit: int) -> tuple[str, bool]:

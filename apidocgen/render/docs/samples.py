@@ -12,11 +12,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from apidocgen.config import Config
-from apidocgen.paths import template_values
+from apidocgen.model import Content, Operation
+from apidocgen.paths import fill_template, template_values
 from apidocgen.render.docs.examples import RawHttp
 from apidocgen.render.docs.fields import JsonDict
 from apidocgen.render.docs.markup import code_block
-from apidocgen.render.docs.site import Site, X
+from apidocgen.render.docs.site import Site
 from apidocgen.render.python_api import ArgumentView, OperationView
 
 
@@ -35,12 +36,15 @@ def _base_url_env(config: Config) -> str:
 class CodeSamples:
     """The samples of one operation, each a code block for a tab of the endpoint page."""
 
-    op: JsonDict
+    op: Operation
     site: Site
-    request: RawHttp | None  # the example request, parsed
-    raw_request: Any  # the example request as the descriptor wrote it
-    body: tuple[str, JsonDict] | None  # the request body's media type and content
-    bearer: bool  # whether the operation takes a bearer token
+    request: RawHttp | None  # the example request, as `http` parsed it
+    body: Content | None  # the request body
+
+    @property
+    def _example(self) -> Any:
+        """The request body's example value (None: it has none)."""
+        return self.body.example if self.body is not None and self.body.has_example else None
 
     def samples(self) -> list[JsonDict]:
         http_text = self._http_sample()
@@ -52,7 +56,7 @@ class CodeSamples:
 
     def _path_values(self) -> dict[str, str]:
         """Path parameter values from the example request's path, matched to the template."""
-        template = self.op.get(X + "path")
+        template = self.op.path
         if not template or self.request is None:
             return {}
         parts = self.request.start.split()
@@ -76,8 +80,7 @@ class CodeSamples:
         if host and re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?", host):
             local = host.split(":")[0] in ("localhost", "127.0.0.1")
             return f"{'http' if local else 'https'}://{host}"
-        servers = self.site.openapi.get("servers") or [{}]
-        url = str(servers[0].get("url") or "")
+        url = self.site.api.server
         return (
             url.rstrip("/")
             if url.startswith(("http://", "https://"))
@@ -88,7 +91,7 @@ class CodeSamples:
         """The path and query the samples call: the example request's, when its path fits
         the documented path; else the documented path with each placeholder filled from the
         example or named in capitals for the reader to replace (`/teams/TEAM_SLUG/`)."""
-        template = self.op.get(X + "path")
+        template = self.op.path
         target = None
         if self.request is not None:
             parts = self.request.start.split()
@@ -104,29 +107,29 @@ class CodeSamples:
             return target
         values = self._path_values()
         query = target.partition("?")[2] if target is not None else ""
-        path = re.sub(
-            r"\{([^{}]*)\}",
-            lambda m: quote(values.get(m.group(1)) or m.group(1).upper() or "VALUE", safe=""),
-            str(template or "/"),
+        path = fill_template(
+            template or "/",
+            lambda name: quote(values.get(name) or name.upper() or "VALUE", safe=""),
         )
         return path + ("?" + query if query else "")
 
     def _method(self) -> str:
-        return str(self.op.get(X + "method", "GET")).upper()
+        return self.op.method
 
     def _http_sample(self) -> str:
-        if self.raw_request and self.raw_request.strip():
-            return str(self.raw_request).strip("\n")
+        raw = self.op.examples.request_text  # as the descriptor wrote it
+        if raw.strip():
+            return raw.strip("\n")
         lines = [
             f"{self._method()} {self._request_target()} HTTP/1.1",
             f"Host: {urlsplit(self._base_url()).netloc}",
         ]
-        if self.bearer:
+        if self.op.secured:
             lines.append("Authorization: Bearer <token>")
         return "\n".join(lines)
 
     def _curl_sample(self) -> str:
-        if not self.op.get(X + "path") and self.request is None:
+        if not self.op.path and self.request is None:
             return "# This endpoint documents no path: there is no request to show."
         method = self._method()
         args = ["curl"]
@@ -152,10 +155,10 @@ class CodeSamples:
                 lines.append(f'-H "Authorization: Bearer ${token_env(self.site.config)}"')
                 continue
             lines.append("-H " + shlex.quote(f"{key}: {value}"))
-        if not has_auth and self.bearer:
+        if not has_auth and self.op.secured:
             lines.append(f'-H "Authorization: Bearer ${token_env(self.site.config)}"')
-        found = self.body
-        if media.startswith("multipart/") or (found and found[0].startswith("multipart/")):
+        body_media = self.body.media if self.body is not None else ""
+        if media.startswith("multipart/") or body_media.startswith("multipart/"):
             files = set(self._file_fields())
             for name, value in self._form_fields():
                 if name in files:
@@ -181,11 +184,10 @@ class CodeSamples:
         return f'{base}"{shlex.quote(target)}'
 
     def _form_fields(self) -> list[tuple[str, str]]:
-        found = self.body
-        if found is None:
+        if self.body is None:
             return []
-        schema, _ = self.site.schemas.resolve(found[1].get("schema") or {})
-        example = found[1].get("example")
+        schema, _ = self.site.schemas.resolve(self.body.schema or {})
+        example = self._example
         fields = []
         for name, prop in (schema.get("properties") or {}).items():
             resolved, _ = self.site.schemas.resolve(prop)
@@ -209,8 +211,8 @@ class CodeSamples:
             f"${_base_url_env(self.site.config)} overrides the base URL.",
             "with Client() as client:",
         ]
-        path = self.op.get(X + "path")
-        found = self.site.python_call(self._method(), path) if isinstance(path, str) else None
+        path = self.op.path
+        found = self.site.python_call(self._method(), path) if path is not None else None
         if found is None:
             lines.append("    # The client has no method for this endpoint: it documents no path.")
             lines.append("    pass")
@@ -255,8 +257,7 @@ class CodeSamples:
 
     def _body_argument(self, argument: ArgumentView) -> str | None:
         """The request body argument as the example request sent it (None: leave it out)."""
-        found = self.body
-        example = found[1].get("example") if found is not None else None
+        example = self._example
         if argument.location == "body":
             if example is None:
                 return "{}" if argument.required else None
@@ -279,29 +280,14 @@ class CodeSamples:
 
     def _file_fields(self) -> list[str]:
         """The names of the binary (file) fields of a form body."""
-        found = self.body
-        if found is None:
+        if self.body is None:
             return []
-        schema, _ = self.site.schemas.resolve(found[1].get("schema") or {})
+        schema, _ = self.site.schemas.resolve(self.body.schema or {})
         return [
             name
             for name, prop in (schema.get("properties") or {}).items()
             if self.site.schemas.resolve(prop)[0].get("format") == "binary"
         ]
-
-
-def _template_pieces(template: str) -> list[tuple[int, str | None]]:
-    """Literal pieces (index, text) and placeholders (index, None) of a path template."""
-    pieces: list[tuple[int, str | None]] = []
-    position = 0
-    count = 0
-    for match in re.finditer(r"\{[^{}]+\}", template):
-        pieces.append((-1, template[position : match.start()]))
-        pieces.append((count, None))
-        count += 1
-        position = match.end()
-    pieces.append((-1, template[position:]))
-    return pieces
 
 
 def _argument_value(argument: ArgumentView, values: list[str]) -> str:

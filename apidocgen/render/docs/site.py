@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from apidocgen.config import Config
-from apidocgen.load import Page, Section
+from apidocgen.load import Page
+from apidocgen.model import Api, Operation, Tag
 from apidocgen.naming import slug
 from apidocgen.render.docs.fields import JsonDict, Schemas, field_rows
 from apidocgen.render.docs.markup import html_code_span, plain_text
@@ -32,39 +33,11 @@ from apidocgen.site_layout import (
     STYLESHEET,
 )
 
-X = "x-apidocgen-"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LAST = 10**9
-# Added to the renderer's copies of the operations only: unique even if operationIds are not.
-DOCS_KEY = X + "docs-key"
 
 
-def _operations(openapi: JsonDict) -> list[JsonDict]:
-    """Copies of every operation with its method and path, each with a unique `DOCS_KEY`."""
-    out = []
-    for path, item in openapi.get("paths", {}).items():
-        for method in HTTP_METHODS:
-            if isinstance(item, dict) and method in item:
-                out.append(dict(item[method], **{X + "method": method.upper(), X + "path": path}))
-    out.extend(dict(op) for op in openapi.get(X + "documented-only", []))
-    seen: set[str] = set()
-    for op in out:
-        key = base = str(op.get("operationId") or "operation")
-        number = 2
-        while key in seen:
-            key = f"{base}-{number}"
-            number += 1
-        seen.add(key)
-        op[DOCS_KEY] = key
-    return out
-
-
-def _order(item: JsonDict) -> tuple[int, str]:
-    order = item.get(X + "sidebar-order")
-    return (
-        order if isinstance(order, int) else LAST,
-        str(item.get("summary") or item.get("name") or ""),
-    )
+def _order(op: Operation) -> tuple[int, str]:
+    return (op.sidebar_order if op.sidebar_order is not None else LAST, op.summary)
 
 
 def _folder_page(folder: str) -> str:
@@ -88,7 +61,7 @@ class _SectionPage:
     order: int
     intro: str
     intro_source_dir: str
-    tag: JsonDict | None
+    tag: Tag | None
     source: str | None = None  # the folder's index.md, for the edit link
 
 
@@ -96,9 +69,9 @@ class _SectionPage:
 class Site:
     """Where every page goes, and the views of the pages other than endpoint pages."""
 
-    openapi: JsonDict
+    api: Api
     config: Config
-    operations: list[JsonDict]
+    operations: list[Operation]
     section_pages: list[_SectionPage]
     carried_pages: list[Page]
     page_of_op: dict[str, str]
@@ -111,15 +84,14 @@ class Site:
     root_intro: str
     root_title: str
     # Operations by section folder, sorted; filled on first use.
-    _members: dict[str, list[JsonDict]] | None = None
+    _members: dict[str, list[Operation]] | None = None
     # The client's method for each route (METHOD, path template); filled on first use.
     _calls: dict[tuple[str, str], tuple[str, OperationView]] | None = None
 
     @classmethod
-    def plan(
-        cls, openapi: JsonDict, pages: Sequence[Page], sections: Sequence[Section], config: Config
-    ) -> Site:
+    def plan(cls, api: Api, config: Config) -> Site:
         """Decide every page's path (unique, never inside the client package's folder)."""
+        pages, sections = api.pages, api.folders
         taken: set[str] = {"index.md", OPENAPI_FILE, DESCRIPTOR_SCHEMA_FILE, STYLESHEET, NAV_FILE}
 
         def claim(path: str) -> str:
@@ -132,21 +104,19 @@ class Site:
             return candidate
 
         by_folder = {s.path: s for s in sections}
-        tags = [t for t in openapi.get("tags", []) if isinstance(t, dict)]
         section_pages: list[_SectionPage] = []
         section_of_folder: dict[str, _SectionPage] = {}
-        for tag in tags:
-            folder = str(tag.get(X + "section", ""))
+        for tag in api.tags:
+            folder = tag.folder
             record = by_folder.get(folder)
-            wanted = str(tag.get(X + "page") or _folder_page(folder))
+            wanted = tag.page or _folder_page(folder)
             page = "index.md" if wanted == "index.md" else claim(wanted)
-            order = tag.get(X + "sidebar-order")
             item = _SectionPage(
                 path=folder,
-                title=str(tag.get("name") or (record.title if record else folder)),
+                title=tag.name or (record.title if record else folder),
                 page=page,
-                order=order if isinstance(order, int) else LAST,
-                intro=str(tag.get("description") or (record.intro if record else "")),
+                order=tag.sidebar_order if tag.sidebar_order is not None else LAST,
+                intro=tag.description or (record.intro if record else ""),
                 intro_source_dir=folder,
                 tag=tag,
                 source=record.source if record else None,
@@ -173,16 +143,13 @@ class Site:
             )
             section_pages.append(item)
             section_of_folder[record.path] = item
-        operations = _operations(openapi)
+        operations = list(api.operations)
         page_of_op: dict[str, str] = {}
         for op in operations:
-            page_of_op[op[DOCS_KEY]] = claim(
-                str(op.get(X + "page") or slug(op["operationId"]) + ".md")
-            )
+            page_of_op[op.operation_id] = claim(op.page or slug(op.operation_id) + ".md")
         page_of_source: dict[str, str] = {}
         for op in operations:
-            if isinstance(op.get(X + "source"), str):
-                page_of_source[op[X + "source"]] = page_of_op[op[DOCS_KEY]]
+            page_of_source[op.source] = page_of_op[op.operation_id]
         carried: list[Page] = []
         root = by_folder.get("")
         for page_record in pages:
@@ -200,16 +167,16 @@ class Site:
             parts = [slug(p) for p in page_record.section.split("/")] if page_record.section else []
             stem = slug(page_record.stem)
             page_of_source[page_record.source] = claim("/".join([*parts, stem + ".md"]))
-        components = openapi.get("components", {}).get("schemas", {}) or {}
+        components = api.schemas
         models_page = claim("models.md") if components else None
         outputs = set(taken) | set(page_of_source.values())
         targets = LinkTargets(by_source=dict(sorted(page_of_source.items())), outputs=outputs)
         texts: list[str] = [p.body for p in pages] + [s.intro for s in sections]
-        texts += [str(op.get("description") or "") for op in operations]
-        texts += [str(tag.get("description") or "") for tag in tags]
+        texts += [op.description for op in operations]
+        texts += [tag.description for tag in api.tags]
         targets.learn_prefix(texts)
         return cls(
-            openapi=openapi,
+            api=api,
             config=config,
             operations=operations,
             section_pages=section_pages,
@@ -222,7 +189,7 @@ class Site:
             schemas=Schemas(components, models_page),
             models_page=models_page,
             root_intro=root.intro if root else "",
-            root_title=str(openapi.get("info", {}).get("title") or (root.title if root else "API")),
+            root_title=api.title or (root.title if root else "API"),
         )
 
     # ---- shared helpers -----------------------------------------------------------------
@@ -233,7 +200,7 @@ class Site:
     def summary(self) -> JsonDict:
         return {
             "title": plain_text(self.root_title),
-            "version": plain_text(self.openapi.get("info", {}).get("version", "")),
+            "version": plain_text(self.api.version),
             "package": self.config.package,
         }
 
@@ -242,29 +209,19 @@ class Site:
         if self._calls is None:
             self._calls = {
                 (op.http_method, op.path): (group.attribute, op)
-                for group in build_groups(self.openapi, {})
+                for group in build_groups(self.api, {})
                 for op in group.operations
             }
         return self._calls.get((method.upper(), path))
 
-    def members(self, folder: str) -> list[JsonDict]:
+    def members(self, folder: str) -> list[Operation]:
         """Operations of a section, in sidebar order then title."""
         if self._members is None:
-            grouped: dict[str, list[JsonDict]] = {}
+            grouped: dict[str, list[Operation]] = {}
             for op in self.operations:
-                grouped.setdefault(self._folder_of(op), []).append(op)
+                grouped.setdefault(posixpath.dirname(op.source), []).append(op)
             self._members = {key: sorted(ops, key=_order) for key, ops in grouped.items()}
         return list(self._members.get(folder, []))
-
-    def _folder_of(self, op: JsonDict) -> str:
-        source = op.get(X + "source")
-        if isinstance(source, str):
-            return posixpath.dirname(source)
-        tag = (op.get("tags") or [""])[0]
-        for section in self.section_pages:
-            if section.tag is not None and section.tag.get("name") == tag:
-                return section.path
-        return ""
 
     def _page_order(self, page: Page) -> tuple[int, str]:
         return (page.sidebar_order if page.sidebar_order is not None else LAST, page.title)
@@ -288,13 +245,13 @@ class Site:
         """A section's endpoints as cells of an HTML table."""
         rows = []
         for op in self.members(folder):
-            target = html.escape(relative_link(page, self.page_of_op[op[DOCS_KEY]]))
+            target = html.escape(relative_link(page, self.page_of_op[op.operation_id]))
             rows.append(
                 {
-                    "title": f'<a href="{target}">{plain_text(op.get("summary") or op["operationId"])}</a>',
-                    "method": plain_text(op.get(X + "method", "")),
-                    "path": html_code_span(op.get(X + "path")) if op.get(X + "path") else "—",
-                    "deprecated": bool(op.get("deprecated")),
+                    "title": f'<a href="{target}">{plain_text(op.summary or op.operation_id)}</a>',
+                    "method": plain_text(op.method),
+                    "path": html_code_span(op.path) if op.path else "—",
+                    "deprecated": op.deprecated,
                 }
             )
         return rows
@@ -370,18 +327,17 @@ class Site:
     def models_view(self) -> JsonDict:
         page = self.models_page or "models.md"
         users: dict[str, list[JsonDict]] = {name: [] for name in self.schemas.components}
-        for op in sorted(self.operations, key=lambda o: str(o.get("summary") or "")):
-            used = self.schemas.refs_in(
-                [op.get("requestBody"), op.get("responses"), op.get("parameters")]
-            )
-            for name in sorted(used):
+        for op in sorted(self.operations, key=lambda o: o.summary):
+            for name in sorted(self.schemas.refs_in(_schemas_of(op))):
                 if name in users:
                     users[name].append(
                         {
-                            "title": plain_text(op.get("summary") or op["operationId"]),
+                            "title": plain_text(op.summary or op.operation_id),
                             # In an HTML block (like the title, entity-encoded text).
-                            "url": html.escape(relative_link(page, self.page_of_op[op[DOCS_KEY]])),
-                            "method": plain_text(op.get(X + "method", "")),
+                            "url": html.escape(
+                                relative_link(page, self.page_of_op[op.operation_id])
+                            ),
+                            "method": plain_text(op.method),
                         }
                     )
         models = []
@@ -441,21 +397,23 @@ class Site:
         placed: set[str] = set()
         for _, title, kind, item in children:
             if kind == "op":
-                group = groups.get(item[DOCS_KEY])
+                group = groups.get(item.operation_id)
                 if group is None:
-                    out.append({"title": title, "page": self.page_of_op[item[DOCS_KEY]]})
+                    out.append({"title": title, "page": self.page_of_op[item.operation_id]})
                 elif group[0] not in placed:
                     # A large section's endpoints, grouped by resource: with navigation.prune
                     # each page then lists one group, not the whole section.
                     placed.add(group[0])
                     members = [
-                        c for c in children if c[2] == "op" and groups.get(c[3][DOCS_KEY]) == group
+                        c
+                        for c in children
+                        if c[2] == "op" and groups.get(c[3].operation_id) == group
                     ]
                     out.append(
                         {
                             "title": group[1],
                             "children": [
-                                {"title": t, "page": self.page_of_op[op[DOCS_KEY]]}
+                                {"title": t, "page": self.page_of_op[op.operation_id]}
                                 for _, t, _, op in members
                             ],
                         }
@@ -474,9 +432,8 @@ class Site:
 NAV_GROUP_THRESHOLD = 30
 
 
-def resource_groups(operations: Sequence[JsonDict]) -> dict[str, tuple[str, str]]:
-    """Operation (its docs key, else its id) -> (key, title) of its resource group, for
-    sections over the threshold.
+def resource_groups(operations: Sequence[Operation]) -> dict[str, tuple[str, str]]:
+    """Operation id -> (key, title) of its resource group, for sections over the threshold.
 
     The resource is the path segment after the segment most of the section shares (for
     `/repos/{owner}/{repo}/actions/runners/{id}` in a section mostly under `actions`: `runners`);
@@ -488,11 +445,10 @@ def resource_groups(operations: Sequence[JsonDict]) -> dict[str, tuple[str, str]
     literals: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
     for op in operations:
-        path = op.get(X + "path")
-        if not isinstance(path, str):
+        if op.path is None:
             continue
-        segments = [s for s in path.split("/") if s and "{" not in s]
-        literals[str(op.get(DOCS_KEY) or op.get("operationId"))] = segments
+        segments = [s for s in op.path.split("/") if s and "{" not in s]
+        literals[op.operation_id] = segments
         for segment in set(segments):
             counts[segment] = counts.get(segment, 0) + 1
     if not counts:
@@ -515,6 +471,15 @@ def resource_groups(operations: Sequence[JsonDict]) -> dict[str, tuple[str, str]
     if len(set(keys.values())) < 2:
         return {}
     return {op_id: (key, _group_title(key)) for op_id, key in keys.items()}
+
+
+def _schemas_of(op: Operation) -> list[Any]:
+    """Every schema an operation uses: its request body's, its responses', its parameters'."""
+    schemas: list[Any] = [p.schema for p in op.parameters]
+    if op.request_body is not None:
+        schemas.append(op.request_body.content.schema)
+    schemas.extend(r.content.schema for r in op.responses if r.content is not None)
+    return schemas
 
 
 def _group_title(key: str) -> str:

@@ -180,6 +180,7 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
     # Imported here so that an up-to-date run does not pay for loading the pipeline.
     from apidocgen.parse_cache import read_parse_cache
     from apidocgen.pipeline import run
+    from apidocgen.reuse import Reuse
     from apidocgen.write import plan, unified_diffs
 
     with StageProgress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
@@ -187,7 +188,7 @@ def _run(command: str, config: Config, args: argparse.Namespace) -> int:
             config,
             display_input=_display(config.input),
             lint_only=command == "lint",
-            parse_cache=read_parse_cache(config),
+            reuse=Reuse(parse_cache=read_parse_cache(config)),
             progress=progress.stage,
         )
     printer.print_all(result.diagnostics)

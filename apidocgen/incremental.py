@@ -9,12 +9,12 @@ the output is not up to date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from apidocgen.config import Config
 from apidocgen.manifest import (
     CLIENT_TYPES,
+    INFERENCE,
     OutputStates,
     input_fingerprint,
     outputs_intact,
@@ -62,20 +62,18 @@ def generate(
     caches; the changes are None when the run failed (nothing is written then)."""
     from apidocgen.parse_cache import PARSE_CACHE, read_parse_cache
     from apidocgen.pipeline import run
+    from apidocgen.reuse import Reuse
     from apidocgen.write import read_regular_file, write_bookkeeping, write_output
 
-    previous = reusable_manifest(config.output, last.manifest, last.states)
     parse_cache = read_parse_cache(config)
-    options: dict[str, Any] = {"progress": progress} if progress is not None else {}
-    result = run(
-        config,
-        display_input=display_input,
-        previous=previous,
-        previous_openapi=read_previous_openapi(config.output, previous),
+    reuse = Reuse.from_manifest(
+        reusable_manifest(config.output, last.manifest, last.states),
+        inference_cache=read_regular_file(config.output / INFERENCE),
+        client_types=read_regular_file(config.output / CLIENT_TYPES),
         parse_cache=parse_cache,
-        previous_client_types=read_regular_file(config.output / CLIENT_TYPES),
-        **options,
     )
+    options: dict[str, Any] = {"progress": progress} if progress is not None else {}
+    result = run(config, display_input=display_input, reuse=reuse, **options)
     if result.failed:
         return result, None
     changes = write_output(
@@ -93,16 +91,3 @@ def generate(
         caches[PARSE_CACHE] = parse_cache.to_bytes()
     write_bookkeeping(config.output, caches)
     return result, changes
-
-
-def read_previous_openapi(output: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
-    """The previous run's openapi.json, when the manifest vouches that it is intact."""
-    if "openapi" not in (manifest.get("units") or {}):
-        return None
-    try:
-        import orjson
-
-        data = orjson.loads((output / "openapi.json").read_bytes())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None

@@ -26,11 +26,27 @@ MANIFEST = ".apidocgen-manifest.json"
 CACHE_DIR = ".apidocgen-cache"
 OUTPUT_STATES = f"{CACHE_DIR}/outputs.json"
 CLIENT_TYPES = f"{CACHE_DIR}/client-types.json"
+INFERENCE = f"{CACHE_DIR}/inference.json"
 # Tools that find the folder should leave it alone (as with .pytest_cache and .ruff_cache).
 CACHE_GITIGNORE = (
     f"{CACHE_DIR}/.gitignore",
     b"# Created by apidocgen: a cache, never commit it.\n*\n",
 )
+
+
+def checksummed(body: bytes) -> bytes:
+    """A cache file: the SHA-256 of `body` on the first line, then `body`."""
+    return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def checked_body(data: bytes | None) -> bytes | None:
+    """The body of a `checksummed` cache file; None when it is missing or damaged."""
+    if not data:
+        return None
+    checksum, _, body = data.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode("ascii") != checksum:
+        return None
+    return body
 
 
 def stable_hash(value: Any) -> str:
@@ -150,7 +166,7 @@ class OutputStates:
     def to_bytes(records: dict[str, tuple[int, int, str]]) -> bytes:
         """A record file: a checksum line, then the records as JSON."""
         body = orjson.dumps({"format": 1, "files": records}, option=orjson.OPT_SORT_KEYS)
-        return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+        return checksummed(body)
 
 
 def read_output_states(output: Path) -> OutputStates:
@@ -159,8 +175,8 @@ def read_output_states(output: Path) -> OutputStates:
     try:
         with open(output / OUTPUT_STATES, "rb") as handle:
             written_ns = os.fstat(handle.fileno()).st_mtime_ns
-            checksum, _, body = handle.read().partition(b"\n")
-        if hashlib.sha256(body).hexdigest().encode("ascii") != checksum:
+            body = checked_body(handle.read())
+        if body is None:
             return empty
         data = orjson.loads(body)
         records = {

@@ -64,8 +64,18 @@ def test_noop_rerun_renders_and_writes_nothing(project: tuple[Path, Path]) -> No
     config, problems = load_config(ROOT / "pyproject.toml")
     assert problems == []
     config = replace(config, input=source, output=out, package="sentry_api")
-    result = run(config, previous=read_manifest(out))
-    assert result.rendered_units == []
+    from apidocgen.incremental import last_run
+    from apidocgen.manifest import INFERENCE, reusable_manifest
+    from apidocgen.reuse import Reuse
+    from apidocgen.write import read_regular_file
+
+    last = last_run(config)
+    reuse = Reuse.from_manifest(
+        reusable_manifest(out, last.manifest, last.states),
+        inference_cache=read_regular_file(out / INFERENCE),
+    )
+    result = run(config, reuse=reuse)
+    assert result.rendered_units == ["inference reused"]
     assert result.files.keys() == {"openapi.json", "descriptor.schema.json"}
 
 
@@ -219,7 +229,7 @@ DAMAGE = {
     "truncated": lambda cache: cache[: len(cache) // 2],
     "flipped-letter": _flip_a_letter,
     "other-parser": lambda cache: cache.replace(b'"parser":"', b'"parser":"0', 1),
-    "other-format": lambda cache: cache.replace(b'"format":1', b'"format":0', 1),
+    "other-format": lambda cache: cache.replace(b'"format":2', b'"format":0', 1),
     "valid-checksum-wrong-shape": _valid_checksum_wrong_shape,
     "lines-swapped": lambda cache: b"\n".join(reversed(cache.split(b"\n"))),
 }

@@ -165,7 +165,6 @@ def _non_utf8_file_name(source: Path, work: Path) -> None:
 
 def _operation(openapi: dict[str, Any], source: str) -> dict[str, Any]:
     operations = [op for item in openapi["paths"].values() for op in item.values()]
-    operations += openapi.get("x-apidocgen-documented-only", [])
     return next(op for op in operations if op["x-apidocgen-source"] == source)
 
 
@@ -785,13 +784,16 @@ def _check_written_output(out: Path, source: Path) -> dict[str, Any]:
         (out / "openapi.json").read_text("utf-8"), parse_constant=refuse
     )
     operations = [op for item in openapi["paths"].values() for op in item.values()]
-    operations += openapi.get("x-apidocgen-documented-only", [])
     ids = [op["operationId"] for op in operations]
     assert len(ids) == len(set(ids)), f"duplicate operation ids: {sorted(ids)}"
     loaded = load_input(source, max_descriptor_bytes=10 * MB, max_depth=64)
-    assert sorted(op["x-apidocgen-source"] for op in operations) == sorted(
-        d.source for d in loaded.descriptors
-    )
+    descriptors = {d.source for d in loaded.descriptors}
+    sources = [op["x-apidocgen-source"] for op in operations]
+    assert len(sources) == len(set(sources)) and set(sources) <= descriptors
+    # Every descriptor, routed or documented only, has a page of its own.
+    manifest = json.loads((out / ".apidocgen-manifest.json").read_text("utf-8"))
+    pages = {e["unit"] for e in manifest["files"].values() if e["unit"].startswith("page:")}
+    assert len(pages) == len(descriptors)
     return openapi
 
 

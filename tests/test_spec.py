@@ -11,6 +11,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from apidocgen.config import Config
+from apidocgen.model import Api
 from apidocgen.pipeline import run
 from tests.conftest import ROOT
 
@@ -18,10 +19,14 @@ METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
 def build(source: Path, **settings: Any) -> dict[str, Any]:
+    return build_with_model(source, **settings)[0]
+
+
+def build_with_model(source: Path, **settings: Any) -> tuple[dict[str, Any], Api]:
     result = run(Config(input=source, output=Path("unused"), **settings))
     assert not result.failed, [d.format() for d in result.diagnostics if d.severity == "error"]
-    assert result.openapi is not None
-    return result.openapi
+    assert result.openapi is not None and result.api is not None
+    return result.openapi, result.api
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +71,8 @@ def test_operations_carry_what_the_descriptors_say(shipped: dict[str, Any]) -> N
         "required": True,
         "description": "the ID of the issue to retrieve.",
         "schema": {"type": "string"},
-        "x-apidocgen-type": "string",
     }
+    assert events["x-apidocgen-source"] == "events/get-group-events.md"
     ok = events["responses"]["200"]
     assert "Link" in ok["headers"]
     assert (
@@ -84,7 +89,7 @@ def test_operations_carry_what_the_descriptors_say(shipped: dict[str, Any]) -> N
     ]
     since = next(p for p in stats["parameters"] if p["name"] == "since")
     assert since["schema"] == {"type": "string", "format": "date-time"}
-    assert stats["x-apidocgen-warning"] == "This endpoint may change in the future without notice."
+    assert "x-apidocgen-warning" not in stats  # the docs show it; the document is for tools
     _, _, delete = ops["delete_team_details"]
     assert list(delete["responses"]) == ["204"] and "content" not in delete["responses"]["204"]
     _, _, create = ops["post_organization_teams"]
@@ -126,11 +131,12 @@ def test_shipped_examples_validate_against_their_schemas(shipped: dict[str, Any]
 
 
 def test_sentry_corpus_document(sentry_corpus: Path) -> None:
-    document = build(sentry_corpus, title="Sentry")
+    document, api = build_with_model(sentry_corpus, title="Sentry")
     validate(document)
     assert_examples_validate(document)
     assert len(operations(document)) == 69  # 72 descriptors: one without a path, two duplicates
-    assert len(document["x-apidocgen-documented-only"]) == 3
+    assert len(api.operations) == 72 and len(api.routed) == 69
+    assert not any(key.startswith("x-") for key in document)  # no private extensions
     error_responses = [
         response
         for _, _, op in operations(document)
@@ -148,17 +154,14 @@ def test_sentry_corpus_document(sentry_corpus: Path) -> None:
 
 
 def test_github_corpus_document(github_corpus: Path) -> None:
-    document = build(github_corpus / "api-docs", title="GitHub")
+    document, api = build_with_model(github_corpus / "api-docs", title="GitHub")
     validate(document)
     assert_examples_validate(document)
     # Every descriptor of the corpus is an operation of its own: none is lost to a collision.
     assert len(operations(document)) == len(list((github_corpus / "api-docs").rglob("*.md")))
     ids = [op["operationId"] for _, _, op in operations(document)]
     assert len(ids) == len(set(ids))
-    names = {
-        (op["x-apidocgen-python-group"], op["x-apidocgen-python-method"])
-        for _, _, op in operations(document)
-    }
+    names = {(op.python_group, op.python_method) for op in api.routed}
     assert len(names) == len(ids)
     assert all(m.isidentifier() and g.isidentifier() for g, m in names)
 

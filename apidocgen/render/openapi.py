@@ -1,10 +1,12 @@
 """Render the API model as an OpenAPI 3.1 document (`openapi.json`), for the API's users and
 their tools.
 
-Standard fields say what OpenAPI can say. The `x-apidocgen-*` extensions carry what it cannot
-(see the README, "openapi.json"): the raw example exchanges, the sidebar order, the Python
-names of the client, where each page goes, pagination, and the operations documented without
-a route of their own.
+Standard fields say what OpenAPI can say; the document carries nothing only the renderers
+need (they read the model). Three extensions say what OpenAPI cannot (see the README,
+"openapi.json"): `info.x-apidocgen-generator` (what made the document), and on each operation
+`x-apidocgen-source` (the descriptor it comes from, relative to the input folder) and
+`x-apidocgen-pagination` (how to reach the next page). Operations documented without a route
+of their own (no path, or a route another descriptor owns) are pages of the site only.
 """
 
 from __future__ import annotations
@@ -25,24 +27,13 @@ LARGE_EXAMPLE_BYTES = 256 * 1024
 def openapi_document(api: Api) -> dict[str, Any]:
     """The document as JSON data, keys in the order they are written."""
     paths: dict[str, dict[str, Any]] = {}
-    documented_only: list[dict[str, Any]] = []
-    for op in api.operations:
-        if op.routed and op.path is not None:
-            paths.setdefault(op.path, {})[op.method.lower()] = _operation(op)
-        else:
-            item = _operation(op)
-            item[X + "method"] = op.method
-            item[X + "path"] = op.path
-            documented_only.append(item)
+    for op in api.routed:
+        paths.setdefault(op.path or "/", {})[op.method.lower()] = _operation(op)
     tags = []
     for tag in api.tags:
         entry: dict[str, Any] = {"name": tag.name}
         if tag.description:
             entry["description"] = tag.description
-        entry[X + "section"] = tag.folder
-        entry[X + "page"] = tag.page
-        if tag.sidebar_order is not None:
-            entry[X + "sidebar-order"] = tag.sidebar_order
         tags.append(entry)
     document: dict[str, Any] = {
         "openapi": "3.1.0",
@@ -60,8 +51,6 @@ def openapi_document(api: Api) -> dict[str, Any]:
                 "description": "An API token sent as `Authorization: Bearer <token>`.",
             }
         }
-    if documented_only:
-        document[X + "documented-only"] = documented_only
     return document
 
 
@@ -83,22 +72,6 @@ def _operation(op: Operation) -> dict[str, Any]:
         out["requestBody"] = _request_body(op.request_body)
     out["responses"] = {r.status: _response(r) for r in op.responses}
     out[X + "source"] = op.source
-    out[X + "page"] = op.page
-    if op.sidebar_order is not None:
-        out[X + "sidebar-order"] = op.sidebar_order
-    if op.authentication:
-        out[X + "authentication"] = op.authentication
-    if op.warning:
-        out[X + "warning"] = op.warning
-    out[X + "python-group"] = op.python_group
-    out[X + "python-method"] = op.python_method
-    examples: dict[str, str] = {}
-    if op.examples.request_text:
-        examples["request"] = op.examples.request_text
-    if op.examples.response_text:
-        examples["response"] = op.examples.response_text
-    if examples:
-        out[X + "examples"] = examples
     if op.pagination is not None:
         pagination: dict[str, Any] = {"style": op.pagination.style, "rel": op.pagination.rel}
         if op.pagination.results_parameter:
@@ -116,8 +89,6 @@ def _parameter(p: Parameter) -> dict[str, Any]:
     if p.location == "query" and p.schema.get("type") == "array":
         out["explode"] = True
     out["schema"] = dict(p.schema)
-    if p.type_name:
-        out[X + "type"] = p.type_name
     return out
 
 

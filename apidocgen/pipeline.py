@@ -128,7 +128,7 @@ def run(
 
         worker = ModelsWorker.start()
     try:
-        _model_and_render(config, loaded, endpoints, reuse, result, progress, lap, worker)
+        _model_and_render(config, loaded, endpoints, reuse, result, progress, lap, worker, shown)
     finally:
         if worker is not None:
             worker.close()
@@ -200,6 +200,7 @@ def _model_and_render(
     progress: ProgressCallback,
     lap: Callable[[str], None],
     worker: ModelsWorker | None,
+    shown_input: str,
 ) -> None:
     progress("infer")
     samples = body_samples(endpoints, loaded.sections)
@@ -240,7 +241,29 @@ def _model_and_render(
 
     parallel = len(api.schemas) >= _PARALLEL_MODELS_THRESHOLD
     render_units(api, config, reuse, result, worker, parallel_models=parallel)
+    result.diagnostics.extend(_output_path_problems(api, result, shown_input))
     lap("render")
+
+
+def _output_path_problems(api: Api, result: RunResult, shown: str) -> list[Diagnostic]:
+    """An error for each output path that is not safe and portable, located at the input
+    file it was made from (the input folder when no single file made it)."""
+    from apidocgen.write import UnsafePathError, check_distinct_paths, check_relative_path
+
+    sources = {f"page:{op.operation_id}": op.source for op in api.operations}
+    problems: list[Diagnostic] = []
+    for path in sorted(result.files):
+        try:
+            check_relative_path(path)
+        except UnsafePathError as exc:
+            source = sources.get(result.unit_of.get(path, ""))
+            where = f"{shown.rstrip('/')}/{source}" if source else shown
+            problems.append(error(where, 1, 1, f"cannot write the output: {exc}"))
+    try:
+        check_distinct_paths([*result.files, *result.reused])
+    except UnsafePathError as exc:
+        problems.append(error(shown, 1, 1, f"cannot write the output: {exc}"))
+    return problems
 
 
 def samples_digest(samples: list[BodySample]) -> str:

@@ -716,3 +716,35 @@ def test_long_examples_are_shortened_on_the_page_and_whole_in_openapi(tmp_path: 
     assert compact in document  # on one line, not 120,000 indented ones
     found = json.loads(document)["paths"]["/widgets/"]["get"]["responses"]["200"]
     assert found["content"]["application/json"]["example"] == body
+
+
+def test_a_folder_of_pages_without_index_gets_a_derived_section_page(tmp_path: Path) -> None:
+    guides = tmp_path / "in" / "guides" / "deep"
+    guides.mkdir(parents=True)
+    (guides / "howto.md").write_text("---\ntitle: Deep guide\nsidebar_order: 1\n---\nSome text.\n")
+    result = run(Config(input=tmp_path / "in", output=tmp_path / "out"))
+    assert not result.failed, [d.format() for d in result.diagnostics]
+    assert "- [Deep guide](howto.md)" in result.files["guides/deep/index.md"]
+    assert "guides/index.md" in result.files
+    guides = next(e for e in json.loads(result.files[NAV_FILE])["nav"] if e["title"] == "Guides")
+    deep = next(e for e in guides["children"] if e["title"] == "Deep" and "children" in e)
+    assert deep["children"] == [
+        {"title": "Deep", "page": "guides/deep/index.md"},
+        {"title": "Deep guide", "page": "guides/deep/howto.md"},
+    ]
+
+
+def test_an_unsafe_output_path_is_an_error_at_the_input_that_made_it() -> None:
+    from apidocgen.pipeline import RunResult, _output_path_problems
+
+    api = api_from_document(document(operation()))
+    result = RunResult(
+        files={"things/a.md": "", "things/con.md": "", "Things/A.md": ""},
+        unit_of={"things/con.md": "page:get_thing"},
+    )
+    problems = [d.format() for d in _output_path_problems(api, result, "in")]
+    assert problems == [
+        "in/things/get-thing.md:1:1: error: cannot write the output: unsafe output path 'things/con.md'",
+        "in:1:1: error: cannot write the output: output paths 'Things/A.md' and 'things/a.md'"
+        " differ only in case",
+    ]

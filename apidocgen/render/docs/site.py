@@ -134,7 +134,7 @@ class Site:
             item = _SectionPage(
                 path=record.path,
                 title=record.title,
-                page=claim(_folder_page(record.path)) if record.source else "",
+                page=claim(_folder_page(record.path)),  # derived when there is no index.md
                 order=record.sidebar_order if record.sidebar_order is not None else LAST,
                 intro=record.intro,
                 intro_source_dir=record.path,

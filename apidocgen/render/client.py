@@ -29,10 +29,11 @@ import jinja2
 
 from apidocgen import __version__
 from apidocgen.config import Config
-from apidocgen.manifest import checked_body, checksummed, stable_hash
+from apidocgen.digests import checked_body, checksummed, stable_hash
 from apidocgen.model import Api
 from apidocgen.paths import template_values
-from apidocgen.render.models import OperationTypes, TypeRef, format_python_files, plan_models
+from apidocgen.render.model_plan import OperationTypes, TypeRef, plan_models
+from apidocgen.render.models import format_python_files
 from apidocgen.render.python_api import GroupView, build_groups
 from apidocgen.render.templates import generator_header
 from apidocgen.runtime import COPIED_MODULES, runtime_source

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from apidocgen.model import Api, Operation, Parameter
 from apidocgen.naming import is_reserved_file_name, words
 from apidocgen.paths import placeholder_names
-from apidocgen.render.models import OperationTypes, TypeRef, field_names
+from apidocgen.render.model_plan import OperationTypes, TypeRef, field_names
 
 # Public attributes of the generated clients: a section group must not shadow them.
 CLIENT_ATTRIBUTES = frozenset(

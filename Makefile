@@ -30,7 +30,7 @@ serve: generate
 	$(BIN)/mkdocs serve
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

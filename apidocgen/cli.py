@@ -20,7 +20,7 @@ from apidocgen.diagnostics import Diagnostic
 from apidocgen.incremental import last_run
 
 if TYPE_CHECKING:
-    from apidocgen.pipeline import RunResult
+    from apidocgen.result import RunResult
 
 COMMANDS = ("generate", "check", "lint", "mock")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2

@@ -25,7 +25,8 @@ from apidocgen.manifest import (
 from apidocgen.render.templates import shipped_templates_dir
 
 if TYPE_CHECKING:
-    from apidocgen.pipeline import ProgressCallback, RunResult
+    from apidocgen.pipeline import ProgressCallback
+    from apidocgen.result import RunResult
     from apidocgen.write import Changes
 
 

@@ -20,6 +20,7 @@ import orjson
 
 from apidocgen import __version__
 from apidocgen.config import Config
+from apidocgen.digests import checked_body, checksummed, stable_hash
 
 MANIFEST = ".apidocgen-manifest.json"
 # Caches for the next run (not outputs: the manifest does not list them, check ignores them).
@@ -32,36 +33,6 @@ CACHE_GITIGNORE = (
     f"{CACHE_DIR}/.gitignore",
     b"# Created by apidocgen: a cache, never commit it.\n*\n",
 )
-
-
-def checksummed(body: bytes) -> bytes:
-    """A cache file: the SHA-256 of `body` on the first line, then `body`."""
-    return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
-
-
-def checked_body(data: bytes | None) -> bytes | None:
-    """The body of a `checksummed` cache file; None when it is missing or damaged."""
-    if not data:
-        return None
-    checksum, _, body = data.partition(b"\n")
-    if hashlib.sha256(body).hexdigest().encode("ascii") != checksum:
-        return None
-    return body
-
-
-def stable_hash(value: Any) -> str:
-    """A digest of JSON-like data that does not depend on dict order or the hash seed."""
-    try:
-        data = orjson.dumps(
-            value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str
-        )
-    except (TypeError, orjson.JSONEncodeError):
-        # Integers beyond 64 bits are out of orjson's range.
-        text = json.dumps(
-            value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-        )
-        data = text.encode("utf-8", "surrogatepass")
-    return hashlib.sha256(data).hexdigest()
 
 
 def _tree_digest(root: Path, suffixes: tuple[str, ...] | None) -> list[tuple[str, str]]:

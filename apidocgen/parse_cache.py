@@ -57,7 +57,8 @@ def parser_digest() -> str:
 
     hasher = hashlib.sha256(__version__.encode("utf-8"))
     loader = sorted(Path(str(load.__file__)).parent.glob("*.py"))
-    for path in [*loader, Path(str(http.__file__)), Path(str(diagnostics.__file__))]:
+    examples = sorted(Path(str(http.__file__)).parent.glob("*.py"))
+    for path in [*loader, *examples, Path(str(diagnostics.__file__))]:
         hasher.update(path.name.encode("utf-8"))
         hasher.update(path.read_bytes())
     hasher.update(load.descriptor_schema_text().encode("utf-8"))

@@ -12,21 +12,22 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import orjson
 
 from apidocgen.config import Config
-from apidocgen.diagnostics import Diagnostic, error, has_errors, warning
+from apidocgen.diagnostics import Diagnostic, error, warning
+from apidocgen.digests import stable_hash
 from apidocgen.http import parse_examples
 from apidocgen.infer import BodySample, infer_schemas
 from apidocgen.load import LoadResult, descriptor_schema_text, load_input
-from apidocgen.manifest import INFERENCE, stable_hash
+from apidocgen.manifest import INFERENCE
 from apidocgen.model import Api
 from apidocgen.model.build import build_api
 from apidocgen.model.endpoints import Endpoint, assign_operation_ids, body_samples
 from apidocgen.render.openapi import dump_openapi, openapi_document
+from apidocgen.result import RunResult
 from apidocgen.reuse import Reuse, code_digest, inference_bytes
 
 if TYPE_CHECKING:
@@ -40,40 +41,6 @@ DESCRIPTOR_SCHEMA_FILE = "descriptor.schema.json"
 _PARALLEL_MODELS_THRESHOLD = 40
 # From this many endpoints on, the second process is started before inference.
 _EARLY_WORKER_ENDPOINTS = 100
-
-
-@dataclass
-class RunResult:
-    """What a run produced.
-
-    `files` maps output-relative posix paths to text; `reused` lists outputs whose inputs did
-    not change since the previous run (left as they are on disk); `units` records the digest of
-    what each render unit was built from and `unit_of` which unit wrote each output (for the
-    next incremental run).
-    """
-
-    files: dict[str, str] = field(default_factory=dict)
-    reused: set[str] = field(default_factory=set)
-    units: dict[str, str] = field(default_factory=dict)
-    unit_of: dict[str, str] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    api: Api | None = None
-    openapi: dict[str, Any] | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    rendered_units: list[str] = field(default_factory=list)
-    # Files for the cache folder (output-relative path -> bytes), for the next run.
-    caches: dict[str, bytes] = field(default_factory=dict)
-
-    @property
-    def failed(self) -> bool:
-        return has_errors(self.diagnostics)
-
-    def reuse(self, unit: str, paths: list[str]) -> None:
-        """Keep `paths`, written by `unit` in the previous run, as they are on disk."""
-        for path in paths:
-            self.reused.add(path)
-            self.unit_of[path] = unit
 
 
 def _noop(stage: str) -> None:

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from apidocgen import __version__
+from apidocgen.digests import checked_body, checksummed
 from apidocgen.infer import InferenceResult
-from apidocgen.manifest import checked_body, checksummed, parent_unit
+from apidocgen.manifest import parent_unit
 
 if TYPE_CHECKING:
     from apidocgen.parse_cache import ParseCache

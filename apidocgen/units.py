@@ -19,14 +19,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from apidocgen.config import Config
-from apidocgen.manifest import CLIENT_TYPES, stable_hash
+from apidocgen.digests import stable_hash
+from apidocgen.manifest import CLIENT_TYPES
 from apidocgen.model import REF_PREFIX, Api, Examples, Operation
 from apidocgen.reuse import Reuse, code_digest
 
 if TYPE_CHECKING:
     import jinja2
 
-    from apidocgen.pipeline import RunResult
+    from apidocgen.result import RunResult
     from apidocgen.workers import ModelsWorker
 
 
@@ -112,7 +113,7 @@ def _render_models(api: Api, config: Config) -> dict[str, str]:
 def _models_input(api: Api) -> list[Any]:
     """What `render.models.plan_models` reads: the schemas, and each routed operation's id
     (class names derive from it) with its JSON request and response schemas."""
-    from apidocgen.render.models import json_request_schema, json_response_schema
+    from apidocgen.render.model_plan import json_request_schema, json_response_schema
 
     return [
         api.schemas,

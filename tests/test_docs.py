@@ -735,7 +735,8 @@ def test_a_folder_of_pages_without_index_gets_a_derived_section_page(tmp_path: P
 
 
 def test_an_unsafe_output_path_is_an_error_at_the_input_that_made_it() -> None:
-    from apidocgen.pipeline import RunResult, _output_path_problems
+    from apidocgen.pipeline import _output_path_problems
+    from apidocgen.result import RunResult
 
     api = api_from_document(document(operation()))
     result = RunResult(

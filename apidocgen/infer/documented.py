@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from apidocgen.infer import DocumentedField
+from apidocgen.infer.records import DocumentedField
 from apidocgen.infer.strategies import Schema
 
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from apidocgen.infer.nullability import nullable_by_name
+from apidocgen.infer.positions import Cluster
 from apidocgen.infer.strategies import Node, ObjectKind, Schema, Strategy
-from apidocgen.infer.unify import Cluster
 
 REF_PREFIX = "#/components/schemas/"
 

@@ -6,13 +6,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from apidocgen.infer import BodySample, InferenceResult
 from apidocgen.infer.documented import merge_documented
 from apidocgen.infer.emit import REF_PREFIX, SchemaEmitter
 from apidocgen.infer.maps import detect_maps
 from apidocgen.infer.naming import name_clusters
 from apidocgen.infer.nullability import nullable_names
 from apidocgen.infer.observe import observe
+from apidocgen.infer.records import BodySample, InferenceResult
 from apidocgen.infer.strategies import Schema
 from apidocgen.infer.unify import collect_positions, unify
 

@@ -26,8 +26,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # unify imports this module's word functions
-    from apidocgen.infer import BodySample
-    from apidocgen.infer.unify import Cluster, Position
+    from apidocgen.infer.positions import Cluster, Position
+    from apidocgen.infer.records import BodySample
 
 MAX_WORDS = 6  # of a title or property name; longer ones are sentences, not names
 MAX_WORD = 24  # characters kept of one word (a 100k-character key must not become a name)

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from apidocgen.infer.positions import Position
 from apidocgen.infer.strategies import Node
-from apidocgen.infer.unify import Position
 
 ONLY_NULL = "null"  # the name was only ever seen null: nullable whatever it holds elsewhere
 

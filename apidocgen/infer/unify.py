@@ -45,7 +45,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from apidocgen.infer import BodySample
 from apidocgen.infer.naming import (
     pascal,
     singular,
@@ -54,6 +53,8 @@ from apidocgen.infer.naming import (
     valid_name,
     words_of,
 )
+from apidocgen.infer.positions import Cluster, Position
+from apidocgen.infer.records import BodySample
 from apidocgen.infer.strategies import ArrayKind, MapKind, Node, ObjectKind
 
 SAME_NAME_JACCARD = 0.6  # rule 2
@@ -66,38 +67,6 @@ STABLE_MIN = 3  # rule 5
 UNALIKE_SHARE = 0.1  # rule 6
 NAMED_UNALIKE_SHARE = 0.3  # rule 6 (Sentry's latest/oldest events differ in 2 of 31)
 MAX_CANDIDATES = 200  # bounds pairwise work on hostile input (see `_overlapping`)
-
-
-@dataclass(eq=False)
-class Position:
-    """One object place in one body, with the context that names and unifies it."""
-
-    index: int
-    obj: ObjectKind
-    hint: tuple[str, ...]  # words naming the place
-    from_title: bool  # hint taken from the endpoint title (a body or its items), not a property
-    parent: int | None  # position of the enclosing object
-    sample: int  # index into the sorted samples
-    role: str
-    path: str  # within the body, e.g. "/items[]/owner"
-    section: str  # the API area of the sample
-    resource: str = ""  # for a response body (or its items): the collection its path names
-
-    @property
-    def request_root(self) -> bool:
-        return self.role == "request" and self.path == ""
-
-
-@dataclass
-class Cluster:
-    """Positions found to be one kind of thing: one component."""
-
-    key: int  # the smallest member index
-    members: list[Position] = field(default_factory=list)
-
-    @property
-    def keys(self) -> set[str]:
-        return set().union(*(m.obj.props for m in self.members))
 
 
 def collection_of(api_path: str) -> str:

@@ -11,8 +11,9 @@ This stage and `write` are the only ones that touch the file system.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from apidocgen.diagnostics import Diagnostic, error
 from apidocgen.load.descriptors import _check_duplicates, check_api_path, parameter_schema
@@ -37,13 +38,32 @@ from apidocgen.load.sections import _sections
 from apidocgen.paths import path_matches_template
 from apidocgen.paths import placeholder_names as path_template_names
 
-if TYPE_CHECKING:
-    from apidocgen.parse_cache import ParseCache
+
+class RecordCache(Protocol):
+    """What earlier runs made of input files, by content (the pipeline passes the parse cache,
+    `apidocgen.parse_cache.ParseCache`); the loader knows nothing else of it."""
+
+    def file(
+        self, source: str, digest: str, where: str
+    ) -> tuple[Descriptor | Page | None, list[Diagnostic]] | None:
+        """The record and diagnostics of `source` when its bytes hash to `digest`."""
+
+    def remember_file(
+        self,
+        source: str,
+        digest: str,
+        where: str,
+        record: Descriptor | Page | None,
+        diagnostics: Iterable[Diagnostic],
+    ) -> None:
+        """Keep what this run made of a file it parsed."""
+
 
 # Tests and benchmarks also call private helpers as attributes of this package
 # (`_field_lines_json`, `_parse_yaml`, `_fast_valid`, `_Limits`): those are imported above,
 # the unused ones with redundant aliases that mark them as re-exported.
 __all__ = [
+    "RecordCache",
     "ENDPOINT_FIELDS",
     "Descriptor",
     "LoadResult",
@@ -68,7 +88,7 @@ def load_input(
     max_descriptor_bytes: int,
     max_depth: int,
     display_root: str | None = None,
-    cache: ParseCache | None = None,
+    cache: RecordCache | None = None,
 ) -> LoadResult:
     """Discover and read every `*.md` and `*.json` under `root`.
 
@@ -107,7 +127,7 @@ def load_input(
 
 
 def _load_file(
-    path: Path, rel: str, where: str, limits: _Limits, cache: ParseCache | None = None
+    path: Path, rel: str, where: str, limits: _Limits, cache: RecordCache | None = None
 ) -> tuple[Descriptor | Page | None, list[Diagnostic]]:
     try:
         raw = _read_bounded(path, limits.max_descriptor_bytes)

@@ -10,11 +10,14 @@ import difflib
 import json
 import re
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
 from conftest import corpus_dir, write_descriptor
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apidocgen.config import Config
 from apidocgen.generated_blocks import (
@@ -240,3 +243,43 @@ def test_held_code_comes_back_after_sanitizing_and_cannot_be_faked(tmp_path: Pat
     assert released.count('<div class="highlight">') == 4
     assert plain(released) == plain(slow(text))
     assert "apidocgen-held-0123456789abcdef-0" in released  # the fake stays text
+
+
+class _Markup(HTMLParser):
+    """Every tag and attribute of some HTML, and its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.attributes: set[tuple[str, str | None]] = set()
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes.update(attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=300),
+    st.sampled_from(["http", "bash", "python", "json", "", "no-such-language"]),
+)
+def test_held_code_is_only_markup_the_highlighter_made(code: str, language: str) -> None:
+    """Held code skips the sanitizer: it must be Pygments' own escaped markup, whatever the
+    code says (`<script>`, entities, stand-in tokens), and show the code exactly."""
+    html_text = CodeHighlighter().block(code, language)
+    markup = _Markup()
+    markup.feed(html_text)
+    markup.close()
+    assert markup.tags <= {"div", "pre", "span", "code"}
+    assert all(
+        name == "class" and value is not None and re.fullmatch(r"[a-z0-9 ]*", value)
+        for name, value in markup.attributes
+    ), markup.attributes
+    # Pygments drops blank lines at both ends (as pymdownx shows code too), ends the code
+    # with one line break and turns other line ends into `\n`.
+    expected = code.replace("\r\n", "\n").replace("\r", "\n")
+    assert "".join(markup.text).strip("\n") == expected.strip("\n")

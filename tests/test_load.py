@@ -68,15 +68,16 @@ def test_seed_is_kept_byte_for_byte() -> None:
 def test_sentry_corpus_loads_with_zero_errors(sentry_corpus: Path) -> None:
     result = load_input(sentry_corpus, display_root="sentry", **LIMITS)
     assert [d.format() for d in result.diagnostics if d.severity == "error"] == []
-    assert (len(result.descriptors), len(result.pages)) == (72, 31)
+    # 72 descriptors and 20 endpoint pages of the older format; 11 guides and section pages.
+    assert (len(result.descriptors), len(result.pages)) == (92, 11)
     kinds = Counter(_kind(d.message) for d in result.diagnostics)
     # Every warning is a true statement about its file; these are the kinds the corpus has.
     assert kinds == Counter(
         {
             "undocumented path parameter": 7,
-            "documented parameter not in path": 2,
+            "documented parameter not in path": 3,
             "no api_path": 1,
-            "duplicate route": 2,
+            "duplicate route": 3,
             "request path mismatch": 1,
         }
     )
@@ -221,7 +222,7 @@ def test_duplicate_keys_and_duplicate_routes(tmp_path: Path) -> None:
     result = load(tmp_path)
     assert messages(result) == [
         "in/a.md:2:1: warning: duplicate key 'title'; the last value wins",
-        "in/b.md:2:1: warning: GET /x/ is already documented by in/a.md; this page is kept, but the operation in openapi.json and the client comes from that file",
+        "in/b.md:2:1: warning: GET /x/ is already documented by in/a.md; the operation in openapi.json and the client comes from that file, and this page shows its own parameters and examples",
     ]
     assert result.descriptors[0].title == "B"
 
@@ -323,7 +324,7 @@ def test_symlink_inside_the_input_is_read(tmp_path: Path) -> None:
     result = load(tmp_path)
     assert messages(result) == [
         "in/real/a.md:4:1: warning: GET /api/0/things/{thing_id}/ is already documented by in/b.md;"
-        " this page is kept, but the operation in openapi.json and the client comes from that file"
+        " the operation in openapi.json and the client comes from that file, and this page shows its own parameters and examples"
     ]
     assert sorted(d.source for d in result.descriptors) == ["b.md", "real/a.md"]
 
@@ -369,7 +370,7 @@ def test_front_matter_after_blank_lines_and_text_after_it(tmp_path: Path) -> Non
         "in/a.md:18:1: warning: text after the front matter of a descriptor is ignored",
         "in/b.md:3:1: warning: blank lines before the opening '---' of the front matter; read it anyway",
         "in/b.md:6:1: warning: GET /api/0/things/{thing_id}/ is already documented by in/a.md;"
-        " this page is kept, but the operation in openapi.json and the client comes from that file",
+        " the operation in openapi.json and the client comes from that file, and this page shows its own parameters and examples",
     ]
     assert [d.title for d in result.descriptors] == ["Retrieve a Thing"] * 2
 
@@ -409,4 +410,34 @@ def test_json_syntax_messages_in_user_terms(tmp_path: Path) -> None:
         "in/a.md:2:51: warning: front matter is not valid JSON (a trailing comma before '}'); read it as YAML",
         "in/b.md:2:2: warning: front matter is not valid JSON (a single-quoted name (JSON needs double quotes)); read it as YAML",
         "in/c.md:2:47: error: front matter is not valid JSON: a string is not closed (a '\"' is missing)",
+    ]
+
+
+def test_typos_get_a_suggestion_and_a_path_from_the_request_names_its_fixed_segments(
+    tmp_path: Path,
+) -> None:
+    front = {
+        "api_paht": "/teams/{team}/",
+        "method": "GET",
+        "title": "Retrieve a Team",
+        "query_parameters": [{"name": "expand", "type": "bolean"}],
+        "example_request": "GET /api/0/teams/acme/ops/ HTTP/1.1",
+    }
+    write_descriptor(tmp_path, "get-team.md", json.dumps(front, indent=2))
+    assert messages(load(tmp_path)) == [
+        "in/get-team.md:2:1: warning: no api_path; taken from the example request:"
+        " /api/0/teams/acme/ops/, so every segment of it ('api', '0', 'teams', 'acme', 'ops')"
+        " is fixed in the route and the client; write api_path with {placeholders} for the"
+        " values that vary",
+        "in/get-team.md:3:1: warning: unknown field 'api_paht' ignored; did you mean 'api_path'?",
+        "in/get-team.md:6:1: warning: query parameter 'expand' has unknown type 'bolean';"
+        " documented as string; did you mean 'boolean'?",
+    ]
+
+
+def test_a_tab_in_yaml_front_matter_is_named(tmp_path: Path) -> None:
+    (tmp_path / "guide.md").write_text("---\ntitle: Guide\nitems:\n\t- a\n---\nText\n")
+    assert messages(load(tmp_path)) == [
+        "in/guide.md:4:1: error: front matter is not valid YAML: a tab indents this line;"
+        " YAML indents with spaces only (replace the tabs with spaces)"
     ]

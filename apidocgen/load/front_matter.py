@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from apidocgen.diagnostics import Diagnostic, error, warning
 from apidocgen.http import explain_json_error, nesting_depth
 from apidocgen.load.descriptors import _descriptor, _first_heading, _page
+from apidocgen.load.legacy import legacy_fields
 from apidocgen.load.quoting import _kind, _short
 from apidocgen.load.records import _ENDPOINT_MARKERS, Descriptor, Page, _FrontContext, _Limits
 
@@ -139,6 +140,13 @@ def _record(
     if _ENDPOINT_MARKERS & data.keys():
         descriptor, more = _descriptor(data, context, lines_of)
         return descriptor, problems + more
+    legacy = legacy_fields(data, context.body, context.body_line, context.where)
+    if legacy is not None:
+        # An older endpoint page: the endpoint its text describes, checked as a descriptor.
+        descriptor, more = _descriptor(legacy.data, replace(context, body=""), legacy.lines)
+        if descriptor is not None:
+            descriptor = replace(descriptor, legacy=True)
+        return descriptor, problems + legacy.problems + more
     return _page(data, context.rel, context.where, context.digest, context.body, lines_of, problems)
 
 
@@ -249,6 +257,15 @@ def _front_matter_loader() -> Any:
     return FrontMatterLoader
 
 
+def _tab_at(content: str, line: int) -> bool:
+    """Whether the indentation of a line (0-based) holds a tab."""
+    lines = content.split("\n")
+    if not 0 <= line < len(lines):
+        return False
+    text = lines[line]
+    return "\t" in text[: len(text) - len(text.lstrip(" \t"))]
+
+
 def _parse_yaml(content: str, first_line: int, where: str, limits: _Limits) -> _ParsedYaml:
     import yaml
 
@@ -282,6 +299,11 @@ def _parse_yaml(content: str, first_line: int, where: str, limits: _Limits) -> _
         problem = exc.problem or exc.context or "cannot be read"
         if "maximum nesting depth" in str(problem):
             problem = f"it nests deeper than libyaml allows ({problem})"
+        elif "'\\t'" in str(problem) or (mark is not None and _tab_at(content, mark.line)):
+            problem = (
+                "a tab indents this line; YAML indents with spaces only (replace the tabs"
+                " with spaces)"
+            )
         return _ParsedYaml(
             False,
             problems=(error(where, line, col, f"front matter is not valid YAML: {problem}"),),

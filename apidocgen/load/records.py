@@ -64,6 +64,7 @@ class Descriptor:
     example_request: str
     example_response: str
     field_lines: tuple[tuple[str, int], ...] = ()
+    legacy: bool = False  # read from an endpoint page of the older format (`load.legacy`)
 
     def line_of(self, name: str) -> int:
         """The file line where a front-matter field starts (the block's first line when unknown)."""

@@ -320,7 +320,7 @@ class Site:
             "openapi": OPENAPI_FILE,
             "descriptor_schema": DESCRIPTOR_SCHEMA_FILE,
             "models": self.models_page,
-            "operations": len(self.operations),
+            "operations": sum(op.routed for op in self.operations),  # as openapi.json has them
             "package": self.config.package,
         }
 

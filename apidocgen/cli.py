@@ -22,7 +22,7 @@ from apidocgen.incremental import last_run
 if TYPE_CHECKING:
     from apidocgen.result import RunResult
 
-COMMANDS = ("generate", "check", "lint", "mock")
+COMMANDS = ("generate", "check", "lint", "mock", "migrate")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
@@ -42,11 +42,25 @@ def build_parser() -> argparse.ArgumentParser:
         ("check", "write nothing; exit 1 when the output folder is stale"),
         ("lint", "validate the descriptors; write nothing"),
         ("mock", "serve the example responses over HTTP for offline client development"),
+        ("migrate", "rewrite endpoint pages of the older hand-written format as descriptors"),
     ):
         command = sub.add_parser(name, help=text, description=text)
         _add_common(command)
         if name == "generate":
             command.add_argument("--check", action="store_true", help="same as the check command")
+        if name == "migrate":
+            command.add_argument(
+                "paths",
+                nargs="*",
+                type=Path,
+                metavar="PATH",
+                help="pages or folders to migrate (default: the input folder)",
+            )
+            command.add_argument(
+                "--check",
+                action="store_true",
+                help="write nothing; exit 1 when a page would change",
+            )
         if name == "mock":
             command.add_argument(
                 "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
@@ -110,8 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"apidocgen: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    command = "check" if args.command == "check" or getattr(args, "check", False) else args.command
+    generate_check = args.command == "generate" and args.check
+    command = "check" if args.command == "check" or generate_check else args.command
     try:
+        if command == "migrate":
+            return _migrate(config, args)
         if command == "mock":
             from apidocgen.mock import serve
 
@@ -170,6 +187,39 @@ def resolve_config(args: argparse.Namespace) -> Config:
     if target.exists() and not target.is_dir():
         raise UsageError(f"output {config.output} exists and is not a folder")
     return config
+
+
+def _migrate(config: Config, args: argparse.Namespace) -> int:
+    from apidocgen.migrate import plan_migration, write_migration
+
+    paths = list(args.paths) or [config.input]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"apidocgen: error: {missing[0]} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    migration = plan_migration(paths, config)
+    printer = DiagnosticPrinter(quiet=args.quiet)
+    printer.print_all(sorted(migration.diagnostics))
+    if any(d.severity == "error" for d in migration.diagnostics):
+        errors = sum(d.severity == "error" for d in migration.diagnostics)
+        print(f"apidocgen: {errors} error(s); nothing written", file=sys.stderr)
+        return EXIT_FAIL
+    if args.check:
+        stale = [p for p, text in migration.pages.items() if p.read_bytes() != text.encode()]
+        for path in stale:
+            print(f"would migrate {path}")
+        if not args.quiet:
+            print(f"apidocgen: {len(stale)} page(s) of the older format would be migrated")
+        return EXIT_FAIL if stale else EXIT_OK
+    changed = write_migration(migration)
+    if not args.quiet:
+        for path in changed:
+            print(f"migrated {path}")
+        print(
+            f"apidocgen: {len(changed)} page(s) migrated; {len(migration.left)} file(s) are"
+            " not endpoint pages of the older format and were left as they are"
+        )
+    return EXIT_OK
 
 
 def _run(command: str, config: Config, args: argparse.Namespace) -> int:

@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("apidocgen.manifest", "apidocgen.write", "apidocgen.result"),  # the output folder
     ("apidocgen.parse_cache", "apidocgen.reuse", "apidocgen.workers", "apidocgen.units"),
     ("apidocgen.pipeline",),
-    ("apidocgen.incremental", "apidocgen.mock", "apidocgen.generated_blocks"),
+    ("apidocgen.incremental", "apidocgen.mock", "apidocgen.generated_blocks", "apidocgen.migrate"),
     ("apidocgen.cli", "apidocgen.mkdocs_plugin", "apidocgen.__main__"),
 ]
 

@@ -74,6 +74,7 @@ __all__ = [
     "check_api_path",
     "descriptor_schema",
     "descriptor_schema_text",
+    "load_file",
     "load_input",
     "parameter_schema",
     "path_matches_template",
@@ -124,6 +125,14 @@ def load_input(
         sections,
         tuple(sorted(diagnostics)),
     )
+
+
+def load_file(
+    path: Path, *, max_descriptor_bytes: int, max_depth: int, display: str | None = None
+) -> tuple[Descriptor | Page | None, list[Diagnostic]]:
+    """One input file read as `load_input` reads each (its section is its folder's name)."""
+    where = display if display is not None else str(path)
+    return _load_file(path, path.name, where, _Limits(max_descriptor_bytes, max_depth))
 
 
 def _load_file(

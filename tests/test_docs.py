@@ -35,6 +35,7 @@ from apidocgen.render.docs import (
 )
 from apidocgen.render.templates import template_environment
 from tests.api_documents import api_from_document
+from tests.conftest import write_descriptor
 
 ROOT = Path(__file__).resolve().parents[1]
 X = "x-apidocgen-"
@@ -749,3 +750,34 @@ def test_an_unsafe_output_path_is_an_error_at_the_input_that_made_it() -> None:
         "in:1:1: error: cannot write the output: output paths 'Things/A.md' and 'things/a.md'"
         " differ only in case",
     ]
+
+
+def test_nothing_a_descriptor_documents_is_dropped_from_its_page(tmp_path: Path) -> None:
+    team = [{"name": "team", "type": "string", "description": "the team."}]
+    owner = {
+        "api_path": "/teams/{team}/",
+        "method": "PUT",
+        "title": "Update a Team",
+        "path_parameters": team,
+        "parameters": [{"name": "name", "type": "string", "description": "the new name."}],
+    }
+    again = dict(
+        owner,
+        title="Rename a Team",
+        parameters=[{"name": "slug", "type": "string", "description": "the new slug."}],
+    )
+    pathless = {"method": "DELETE", "title": "Delete a Team", "path_parameters": team}
+    for name, data in (("a-put.md", owner), ("b-put.md", again), ("c-delete.md", pathless)):
+        write_descriptor(tmp_path / "in" / "teams", name, json.dumps(data))
+    result = run(Config(input=tmp_path / "in", output=tmp_path / "out"))
+    assert not result.failed
+    messages = [d.format() for d in result.diagnostics]
+    assert any(
+        "b-put.md" in m and "this page shows its own parameters and examples" in m for m in messages
+    ), messages
+    assert any(
+        "c-delete.md" in m and "(its path parameters team are shown on its page only)" in m
+        for m in messages
+    ), messages
+    assert "| `slug` | string | no | the new slug. |" in result.files["teams/b-put.md"]
+    assert "| `team` | string | yes | the team. |" in result.files["teams/c-delete.md"]

@@ -191,6 +191,14 @@ def _summary_is(source: str, title: str) -> Callable[[Path, dict[str, Any]], Non
     return check
 
 
+def _no_response_invented(source: str) -> Callable[[Path, dict[str, Any]], None]:
+    def check(out: Path, openapi: dict[str, Any]) -> None:
+        responses = _operation(openapi, source)["responses"]
+        assert responses == {"default": {"description": "No example response was documented."}}
+
+    return check
+
+
 def _no_markup_from_descriptors(out: Path, openapi: dict[str, Any]) -> None:
     # Descriptor text is data: kept as written in openapi.json, never evaluated as a template,
     # never HTML in a page.
@@ -412,8 +420,9 @@ CASES = [
         "two-descriptors-for-one-route",
         {"a.md": front(endpoint(title="A")), "b.md": front(endpoint(title="B"))},
         [
-            "in/b.md:3:1: warning: GET /x/ is already documented by in/a.md; this page is kept,"
-            " but the operation in openapi.json and the client comes from that file"
+            "in/b.md:3:1: warning: GET /x/ is already documented by in/a.md; the operation in"
+            " openapi.json and the client comes from that file, and this page shows its own"
+            " parameters and examples"
         ],
         0,
     ),
@@ -438,6 +447,13 @@ CASES = [
         "status-line-without-code",
         {"case.md": front(endpoint(example_response="HTTP/1.1 OK\n\n{}"))},
         [f"{F}:6:1: error: example response status line 'HTTP/1.1 OK' has no 3-digit status code (expected e.g. 'HTTP/1.1 200 OK')"],
+    ),
+    case(
+        "status-line-that-is-only-a-version",  # a capture that recorded no status
+        {"case.md": front(endpoint(example_response="HTTP/1.1\n\n"))},
+        [f"{F}:6:1: warning: example response status line 'HTTP/1.1' has no status code; the example response is not used"],
+        0,
+        check=_no_response_invented("case.md"),
     ),
     case(
         "status-out-of-range",

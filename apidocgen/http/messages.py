@@ -89,6 +89,14 @@ def parse_response(
         return None, [HttpProblem(1, 1, "error", "example response has no status line")]
     match = _STATUS_LINE.match(lines[0])
     if match is None:
+        if re.fullmatch(r"HTTP/\d(?:\.\d)?[ \t]*", lines[0]):
+            # A capture that recorded no status (real folders hold many): nothing to fix in
+            # the descriptor, and nothing to document either.
+            message = (
+                f"example response status line {_quote(lines[0])} has no status code;"
+                " the example response is not used"
+            )
+            return None, [HttpProblem(first, 1, "warning", message)]
         if re.match(r"HTTP/\d(?:\.\d)?(?:[ \t]|\Z)", lines[0]):
             reason = "has no 3-digit status code (expected e.g. 'HTTP/1.1 200 OK')"
         else:

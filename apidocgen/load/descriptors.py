@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from apidocgen.diagnostics import Diagnostic, error, warning
@@ -55,6 +56,8 @@ _PARAMETER_TYPES: dict[str, dict[str, Any]] = {
     "dict": {"type": "object"},
     "json": {"type": "object"},
 }
+# The type words suggested for a misspelt one (`strng` -> `string`).
+PARAMETER_TYPE_NAMES = frozenset(_PARAMETER_TYPES) | {"array[string]", "array[int]"}
 _ARRAY_OF = re.compile(r"(?:array|list)\[([A-Za-z_-]{1,20})\]\Z")
 _PATH_TEMPLATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _REQUIRED_PREFIX = re.compile(r"\s*\(required\)", re.IGNORECASE)
@@ -80,7 +83,14 @@ def _descriptor(
         location = ".".join(str(p) for p in err.absolute_path)
         problems.append(error(where, line(top), 1, f"field '{location}': {_schema_message(err)}"))
     for key in sorted(data.keys() - set(ENDPOINT_FIELDS)):
-        problems.append(warning(where, line(key), 1, f"unknown field '{_short(key)}' ignored"))
+        problems.append(
+            warning(
+                where,
+                line(key),
+                1,
+                f"unknown field '{_short(key)}' ignored" + _did_you_mean(key, ENDPOINT_FIELDS),
+            )
+        )
     if any(p.severity == "error" for p in problems):
         return None, problems
 
@@ -119,19 +129,33 @@ def _descriptor(
         target = _request_target(example_request)
         if target is not None and check_api_path(target) is None:
             api_path = target
+            segments = ", ".join(f"'{_short(part, 30)}'" for part in target.split("/") if part)
             problems.append(
                 warning(
-                    where, 2, 1, f"no api_path; taken from the example request: {_short(target)}"
+                    where,
+                    2,
+                    1,
+                    f"no api_path; taken from the example request: {_short(target)}, so every"
+                    f" segment of it ({_short(segments)}) is fixed in the route and the client;"
+                    " write api_path with {placeholders} for the values that vary",
                 )
             )
         else:
+            shown = ", ".join(
+                str(p.get("name")) for p in data.get("path_parameters") or [] if isinstance(p, dict)
+            )
             problems.append(
                 warning(
                     where,
                     2,
                     1,
                     "no api_path and no example request to take it from; the endpoint is"
-                    " documented but has no operation in openapi.json or the client",
+                    " documented but has no operation in openapi.json or the client"
+                    + (
+                        f" (its path parameters {_short(shown)} are shown on its page only)"
+                        if shown
+                        else ""
+                    ),
                 )
             )
     path_params = _parameters(
@@ -180,7 +204,9 @@ def _descriptor(
         authentication=(data.get("authentication") or None),
         warning=(data.get("warning") or None),
         sidebar_order=order,
-        path_parameters=tuple(p for p in path_params if _keep_path_param(p, api_path)),
+        # All of them, as documented: the model takes those the path has (a mismatch was
+        # reported above), and a page without a path shows them all.
+        path_parameters=tuple(path_params),
         query_parameters=tuple(query_params),
         body_parameters=tuple(body_params),
         example_request=example_request,
@@ -200,10 +226,12 @@ def _descriptor(
     return descriptor, problems
 
 
-def _keep_path_param(parameter: Parameter, api_path: str | None) -> bool:
-    # A documented path parameter that the path does not contain cannot be sent; keep only
-    # the ones the path uses (the mismatch was reported as a warning).
-    return api_path is None or parameter.name in placeholder_names(api_path)
+def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the closest known word, when one is close."""
+    import difflib
+
+    found = difflib.get_close_matches(word.lower(), sorted(known), n=1, cutoff=0.75)
+    return f"; did you mean '{found[0]}'?" if found else ""
 
 
 def check_api_path(api_path: str) -> str | None:
@@ -301,7 +329,9 @@ def _parameters(
                     where,
                     line,
                     1,
-                    f"{location} parameter '{_short(name)}' has unknown type '{_short(str(type_name))}'; documented as string",
+                    f"{location} parameter '{_short(name)}' has unknown type"
+                    f" '{_short(str(type_name))}'; documented as string"
+                    + _did_you_mean(str(type_name), PARAMETER_TYPE_NAMES),
                 )
             )
             schema = {"type": "string"}
@@ -347,8 +377,8 @@ def _check_duplicates(descriptors: list[Descriptor], shown: str) -> list[Diagnos
                 descriptor.line_of("api_path"),
                 1,
                 f"{descriptor.method} {_short(descriptor.api_path)} is already documented by"
-                f" {_join(shown, first.source)}; this page is kept, but the operation in"
-                " openapi.json and the client comes from that file",
+                f" {_join(shown, first.source)}; the operation in openapi.json and the client"
+                " comes from that file, and this page shows its own parameters and examples",
             )
         )
     return problems

@@ -12,7 +12,7 @@ import http
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from apidocgen.http import HttpRequest, HttpResponse, next_link
 from apidocgen.infer import InferenceResult
@@ -22,6 +22,7 @@ from apidocgen.model import (
     Api,
     Content,
     Examples,
+    JsonSchema,
     Operation,
     Pagination,
     Parameter,
@@ -223,8 +224,11 @@ def _path_parameters(d: Descriptor) -> list[Parameter]:
     """Every placeholder of the path, in path order; undocumented ones as plain strings
     (OpenAPI requires each to be declared; load warned about the missing documentation)."""
     documented = {p.name: p for p in d.path_parameters}
+    if d.api_path is None:
+        # No path to put them in, but documentation all the same: its page shows them.
+        return [_parameter(p) for p in d.path_parameters]
     out = []
-    for name in placeholder_names(d.api_path or ""):
+    for name in placeholder_names(d.api_path):
         if name in documented:
             out.append(_parameter(documented[name]))
         else:
@@ -242,6 +246,10 @@ def _parameter(p: DocumentedParameter) -> Parameter:
 def _request_body(endpoint: Endpoint, inference: InferenceResult) -> RequestBody | None:
     schema = inference.roots.get(f"{endpoint.operation_id}.request")
     request: HttpRequest | None = endpoint.examples.request
+    if schema is None and endpoint.descriptor.body_parameters and not endpoint.routed:
+        # A page whose route another descriptor owns: inference learns from the owner only,
+        # and this page still shows the body it documents.
+        schema = _documented_body(endpoint.descriptor.body_parameters)
     if schema is None:
         if request is not None and request.body.kind == "text":
             media = (request.headers.get("Content-Type") or "text/plain").split(";")[0].strip()
@@ -253,6 +261,20 @@ def _request_body(endpoint: Endpoint, inference: InferenceResult) -> RequestBody
     structured = request is not None and request.body.is_structured
     example = request.body.value if structured and request is not None else None
     return RequestBody(Content(media, schema, example, structured), required=structured)
+
+
+def _documented_body(parameters: Sequence[DocumentedParameter]) -> JsonSchema:
+    """The schema of a request body from its documented parameters alone."""
+    properties: dict[str, Any] = {}
+    for p in parameters:
+        properties[p.name] = (
+            dict(p.schema, description=p.description) if p.description else dict(p.schema)
+        )
+    required = [p.name for p in parameters if p.required]
+    schema: JsonSchema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    return schema
 
 
 def _responses(endpoint: Endpoint, inference: InferenceResult) -> tuple[Response, ...]:

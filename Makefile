@@ -41,4 +41,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_robustness.py
 
 clean:
-	rm -rf site generated .pytest_cache
+	rm -rf site .pytest_cache
+	find generated -mindepth 1 -maxdepth 1 ! -name .gitignore -exec rm -rf {} +

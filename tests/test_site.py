@@ -276,3 +276,22 @@ def test_plugin_regenerates_with_the_command_lines_caches(tmp_path: Path) -> Non
     assert (docs / ".apidocgen-cache" / "parsed.jsonl").is_file()
     result = run_cli("--input", str(source), "--output", str(docs))
     assert result.returncode == 0 and "is up to date; nothing to do" in result.stdout
+
+
+def test_a_fresh_clone_builds_without_generating_first(tmp_path: Path) -> None:
+    """What `git clone` gives: mkdocs.yml, pyproject.toml, api-docs/ and the committed
+    generated/.gitignore (mkdocs checks that docs_dir exists before any plugin runs)."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "generated"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert tracked == ["generated/.gitignore"]
+    for name in ("mkdocs.yml", "pyproject.toml", "generated/.gitignore"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "api-docs", tmp_path / "api-docs")
+    result = mkdocs_build(tmp_path / "mkdocs.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "site" / "events" / "get-group-events" / "index.html").is_file()
+    assert (tmp_path / "generated" / ".gitignore").read_bytes() == (
+        ROOT / "generated" / ".gitignore"
+    ).read_bytes()

@@ -22,7 +22,7 @@ from apidocgen.incremental import last_run
 if TYPE_CHECKING:
     from apidocgen.result import RunResult
 
-COMMANDS = ("generate", "check", "lint", "mock", "migrate")
+COMMANDS = ("generate", "check", "lint", "mock", "migrate", "diff")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("lint", "validate the descriptors; write nothing"),
         ("mock", "serve the example responses over HTTP for offline client development"),
         ("migrate", "rewrite endpoint pages of the older hand-written format as descriptors"),
+        ("diff", "report what changed in the API since BASE, and whether it breaks clients"),
     ):
         command = sub.add_parser(name, help=text, description=text)
         _add_common(command)
@@ -61,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="write nothing; exit 1 when a page would change",
             )
+        if name == "diff":
+            _add_diff_options(command)
         if name == "mock":
             command.add_argument(
                 "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
@@ -69,6 +72,29 @@ def build_parser() -> argparse.ArgumentParser:
                 "--port", type=int, default=4010, help="port to listen on (default 4010)"
             )
     return parser
+
+
+def _add_diff_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "base",
+        nargs="?",
+        metavar="BASE",
+        help="a git revision (default: the merge base with the default branch), a previous"
+        " output folder, an openapi.json, or a folder of descriptors",
+    )
+    command.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text (default), markdown (for a pull-request comment) or json",
+    )
+    command.add_argument(
+        "--fail-on",
+        dest="fail_on",
+        choices=("breaking", "any"),
+        help="exit 1 when a breaking change (that no '# breaking:' note acknowledges), or any"
+        " change, is found",
+    )
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -129,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "migrate":
             return _migrate(config, args)
+        if command == "diff":
+            return _diff(config, args)
         if command == "mock":
             from apidocgen.mock import serve
 
@@ -222,24 +250,55 @@ def _migrate(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(config: Config, args: argparse.Namespace) -> int:
+    from apidocgen.diff import diff
+    from apidocgen.diff.report import FORMATS
+    from apidocgen.diff.sources import DiffError
+
+    try:
+        report, diagnostics = diff(config, args.base, display_input=_display(config.input))
+    except DiffError as exc:
+        print(f"apidocgen: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    DiagnosticPrinter(quiet=args.quiet).print_all(diagnostics)
+    if report is None:
+        errors = sum(d.severity == "error" for d in diagnostics)
+        print(f"apidocgen: {errors} error(s) in the descriptors; nothing compared", file=sys.stderr)
+        return EXIT_FAIL
+    sys.stdout.write(FORMATS[args.format](report))
+    if args.fail_on == "breaking" and report.breaking:
+        print(
+            f"apidocgen: {len(report.breaking)} breaking change(s) not acknowledged"
+            " (add a '# breaking: <reason>' line to the descriptor's front matter to accept one)",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+    if args.fail_on == "any" and report.changes:
+        return EXIT_FAIL
+    return EXIT_OK
+
+
 def _run(command: str, config: Config, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     printer = DiagnosticPrinter(quiet=args.quiet)
     if command == "generate":
         return _generate(config, args, started, printer)
     # Imported here so that an up-to-date run does not pay for loading the pipeline.
+    from apidocgen.incremental import changelog_of
     from apidocgen.parse_cache import read_parse_cache
     from apidocgen.pipeline import run
     from apidocgen.reuse import Reuse
     from apidocgen.write import plan, unified_diffs
 
     with StageProgress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        history = changelog_of(config).revisions if command == "check" else ()
         result = run(
             config,
             display_input=_display(config.input),
             lint_only=command == "lint",
             reuse=Reuse(parse_cache=read_parse_cache(config)),
             progress=progress.stage,
+            history=history,
         )
     printer.print_all(result.diagnostics)
     if result.failed:

@@ -34,6 +34,10 @@ class Config:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
     strict: bool = False
+    # The site's Changes page: the last `changelog` revisions of the input folder that changed
+    # the API (0: no page), or with `changelog_tags` its last tags; only when it is in git.
+    changelog: int = 10
+    changelog_tags: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -48,6 +52,8 @@ class Config:
 
 _PATH_KEYS = {"input", "output", "templates"}
 _INT_KEYS = {"max_descriptor_bytes", "max_body_bytes", "max_depth"}
+_COUNT_KEYS = {"changelog"}
+_BOOL_KEYS = {"changelog_tags"}
 _KNOWN = {f.name for f in fields(Config)} - {"extra", "strict"}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -81,6 +87,14 @@ def config_from_mapping(
         if name in _INT_KEYS:
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 problems.append(error(where, 1, 1, f"setting '{key}' must be a positive integer"))
+                continue
+        elif name in _COUNT_KEYS:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                problems.append(error(where, 1, 1, f"setting '{key}' must be 0 or more"))
+                continue
+        elif name in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                problems.append(error(where, 1, 1, f"setting '{key}' must be true or false"))
                 continue
         elif not isinstance(value, str):
             problems.append(error(where, 1, 1, f"setting '{key}' must be a string"))

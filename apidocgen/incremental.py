@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from apidocgen.config import Config
+from apidocgen.diff.git import history_key
+from apidocgen.digests import stable_hash
 from apidocgen.manifest import (
+    CHANGES,
     CLIENT_TYPES,
     INFERENCE,
     OutputStates,
@@ -25,6 +28,7 @@ from apidocgen.manifest import (
 from apidocgen.render.templates import shipped_templates_dir
 
 if TYPE_CHECKING:
+    from apidocgen.diff.history import Changelog
     from apidocgen.pipeline import ProgressCallback
     from apidocgen.result import RunResult
     from apidocgen.write import Changes
@@ -43,7 +47,11 @@ class LastRun:
 
 def last_run(config: Config) -> LastRun:
     """Whether `config.output` is up to date with this run's inputs, and what it holds."""
+    # The changelog's revisions are an input too (only when the input folder is in git).
+    history = history_key(config)
     fingerprint = input_fingerprint(config, shipped_templates_dir())
+    if history:
+        fingerprint = stable_hash([fingerprint, history])
     manifest = read_manifest(config.output)
     states = read_output_states(config.output)
     up_to_date = manifest.get("inputs") == fingerprint and outputs_intact(
@@ -74,7 +82,11 @@ def generate(
         parse_cache=parse_cache,
     )
     options: dict[str, Any] = {"progress": progress} if progress is not None else {}
-    result = run(config, display_input=display_input, reuse=reuse, **options)
+    log = changelog_of(config)
+    result = run(config, display_input=display_input, reuse=reuse, history=log.revisions, **options)
+    result.diagnostics.extend(log.diagnostics)
+    if log.cache is not None:
+        result.caches[CHANGES] = log.cache
     if result.failed:
         return result, None
     changes = write_output(
@@ -92,3 +104,12 @@ def generate(
         caches[PARSE_CACHE] = parse_cache.to_bytes()
     write_bookkeeping(config.output, caches)
     return result, changes
+
+
+def changelog_of(config: Config) -> Changelog:
+    """The changelog's revisions, comparing only those the output's cache does not hold."""
+    from apidocgen.diff.history import changelog
+    from apidocgen.reuse import code_digest
+    from apidocgen.write import read_regular_file
+
+    return changelog(config, read_regular_file(config.output / CHANGES), code_digest())

@@ -28,6 +28,7 @@ CACHE_DIR = ".apidocgen-cache"
 OUTPUT_STATES = f"{CACHE_DIR}/outputs.json"
 CLIENT_TYPES = f"{CACHE_DIR}/client-types.json"
 INFERENCE = f"{CACHE_DIR}/inference.json"
+CHANGES = f"{CACHE_DIR}/changes.json"
 # Tools that find the folder should leave it alone (as with .pytest_cache and .ruff_cache).
 CACHE_GITIGNORE = (
     f"{CACHE_DIR}/.gitignore",

@@ -43,7 +43,7 @@ PARSE_CACHE = f"{CACHE_DIR}/parsed.jsonl"
 # A descriptor whose examples are longer than this is parsed afresh every run: its entry would
 # hold the text several times over (raw and parsed), for a saving its size makes small.
 MAX_CACHED_EXAMPLE_CHARS = 1024 * 1024
-_FORMAT = 2
+_FORMAT = 3
 # What a damaged entry can raise while it is turned back into records.
 _DECODE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
@@ -236,7 +236,8 @@ def _decode_record(kind: str, data: Any) -> Record:
         for name in ("path_parameters", "query_parameters", "body_parameters")
     }
     lines = tuple((str(key), int(line)) for key, line in data["field_lines"])
-    return Descriptor(**{**data, **parameters, "field_lines": lines})
+    notes = tuple(str(note) for note in data.get("acknowledged") or ())
+    return Descriptor(**{**data, **parameters, "field_lines": lines, "acknowledged": notes})
 
 
 def _decode_examples(data: dict[str, Any]) -> ParsedExamples:

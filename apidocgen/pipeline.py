@@ -9,6 +9,7 @@ inferred schemas, and the render units (`units.py`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable
@@ -17,13 +18,13 @@ from typing import TYPE_CHECKING
 import orjson
 
 from apidocgen.config import Config
-from apidocgen.diagnostics import Diagnostic, error, warning
+from apidocgen.diagnostics import Diagnostic, error, has_errors, warning
 from apidocgen.digests import stable_hash
 from apidocgen.http import parse_examples
-from apidocgen.infer import BodySample, infer_schemas
+from apidocgen.infer import BodySample, InferenceResult, infer_schemas
 from apidocgen.load import LoadResult, descriptor_schema_text, load_input
 from apidocgen.manifest import INFERENCE
-from apidocgen.model import Api
+from apidocgen.model import Api, Revision
 from apidocgen.model.build import build_api
 from apidocgen.model.endpoints import Endpoint, assign_operation_ids, body_samples
 from apidocgen.render.openapi import dump_openapi, openapi_document
@@ -54,9 +55,11 @@ def run(
     progress: ProgressCallback = _noop,
     lint_only: bool = False,
     reuse: Reuse | None = None,
+    history: tuple[Revision, ...] = (),
 ) -> RunResult:
     """Run every stage; stop after the first stage that reports errors. `reuse` is what an
-    earlier run left (none by default)."""
+    earlier run left (none by default); `history`, the changelog's revisions (`diff.history`:
+    git is read there, never here)."""
     reuse = reuse if reuse is not None else Reuse()
     result = RunResult()
     clock = time.perf_counter()
@@ -95,7 +98,9 @@ def run(
 
         worker = ModelsWorker.start()
     try:
-        _model_and_render(config, loaded, endpoints, reuse, result, progress, lap, worker, shown)
+        _model_and_render(
+            config, loaded, endpoints, reuse, result, progress, lap, worker, shown, history
+        )
     finally:
         if worker is not None:
             worker.close()
@@ -168,31 +173,15 @@ def _model_and_render(
     lap: Callable[[str], None],
     worker: ModelsWorker | None,
     shown_input: str,
+    history: tuple[Revision, ...],
 ) -> None:
     progress("infer")
-    samples = body_samples(endpoints, loaded.sections)
-    samples_key = stable_hash([samples_digest(samples), code_digest()])
-    inference = reuse.inference(samples_key)
-    if inference is None:
-        inference = infer_schemas(samples)
-        kept = inference_bytes(samples_key, inference)
-        if kept is not None:
-            result.caches[INFERENCE] = kept
-    else:
-        result.rendered_units.append("inference reused")
-        if reuse.inference_cache is not None:
-            result.caches[INFERENCE] = reuse.inference_cache
+    inference = _inference(loaded, endpoints, reuse, result)
     lap("infer")
     progress("model")
-    api = build_api(
-        endpoints,
-        loaded.sections,
-        loaded.pages,
-        inference,
-        title=config.title,
-        version=config.version,
-        base_url=config.base_url,
-    )
+    api = _build(config, loaded, endpoints, inference)
+    if history:
+        api = dataclasses.replace(api, changes=history)
     openapi = openapi_document(api)
     result.api = api
     result.openapi = openapi
@@ -210,6 +199,50 @@ def _model_and_render(
     render_units(api, config, reuse, result, worker, parallel_models=parallel)
     result.diagnostics.extend(_output_path_problems(api, result, shown_input))
     lap("render")
+
+
+def api_model(
+    config: Config, *, display_input: str | None = None
+) -> tuple[Api | None, list[Diagnostic]]:
+    """The API model of `config.input` (stages load to model, nothing rendered), with the
+    diagnostics; None when the input has errors."""
+    loaded, endpoints, diagnostics = parse_input(config, display_input=display_input)
+    if has_errors(diagnostics):
+        return None, sorted(diagnostics)
+    inference = infer_schemas(body_samples(endpoints, loaded.sections))
+    return _build(config, loaded, endpoints, inference), sorted(diagnostics)
+
+
+def _inference(
+    loaded: LoadResult, endpoints: tuple[Endpoint, ...], reuse: Reuse, result: RunResult
+) -> InferenceResult:
+    samples = body_samples(endpoints, loaded.sections)
+    samples_key = stable_hash([samples_digest(samples), code_digest()])
+    inference = reuse.inference(samples_key)
+    if inference is None:
+        inference = infer_schemas(samples)
+        kept = inference_bytes(samples_key, inference)
+        if kept is not None:
+            result.caches[INFERENCE] = kept
+    else:
+        result.rendered_units.append("inference reused")
+        if reuse.inference_cache is not None:
+            result.caches[INFERENCE] = reuse.inference_cache
+    return inference
+
+
+def _build(
+    config: Config, loaded: LoadResult, endpoints: tuple[Endpoint, ...], inference: InferenceResult
+) -> Api:
+    return build_api(
+        endpoints,
+        loaded.sections,
+        loaded.pages,
+        inference,
+        title=config.title,
+        version=config.version,
+        base_url=config.base_url,
+    )
 
 
 def _output_path_problems(api: Api, result: RunResult, shown: str) -> list[Diagnostic]:

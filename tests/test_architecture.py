@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("apidocgen.manifest", "apidocgen.write", "apidocgen.result"),  # the output folder
     ("apidocgen.parse_cache", "apidocgen.reuse", "apidocgen.workers", "apidocgen.units"),
     ("apidocgen.pipeline",),
+    ("apidocgen.diff",),  # API changes between versions of the descriptors (git history)
     ("apidocgen.incremental", "apidocgen.mock", "apidocgen.generated_blocks", "apidocgen.migrate"),
     ("apidocgen.cli", "apidocgen.mkdocs_plugin", "apidocgen.__main__"),
 ]

@@ -212,6 +212,7 @@ def _descriptor(
         example_request=example_request,
         example_response=example_response,
         field_lines=tuple(sorted(lines_of.items())),
+        acknowledged=context.acknowledged,
     )
     if body.strip():
         offset = next(n for n, text in enumerate(body.split("\n")) if text.strip())

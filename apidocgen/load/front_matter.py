@@ -102,13 +102,24 @@ def _parse_text(
             cleaned[index] = ""
         elif stripped:
             break
+    # `# breaking: <reason>` comment lines, anywhere in the block: breaking changes that the
+    # authors acknowledge (`apidocgen diff`).
+    acknowledged = [
+        note.group(1).strip()
+        for note in map(_ACKNOWLEDGED.match, (line.strip() for line in front_lines))
+        if note is not None
+    ]
     content = "\n".join(cleaned[1:])
-    context = _FrontContext(rel, where, digest, body, closing + 2, limits)
+    context = _FrontContext(
+        rel, where, digest, body, closing + 2, limits, acknowledged=tuple(acknowledged)
+    )
     first = content.lstrip()[:1]
     if not first:
         return None, problems + [error(where, first_line - 1, 1, "front matter is empty")]
     if first in "{[":
-        return _parse_json_front(content, 2, body, rel, where, digest, limits, problems, closing)
+        return _parse_json_front(
+            content, 2, body, rel, where, digest, limits, problems, closing, tuple(acknowledged)
+        )
     parsed = _parse_yaml(content, 2, where, limits)
     problems.extend(parsed.problems)
     if not parsed.ok:
@@ -119,6 +130,9 @@ def _parse_text(
             error(where, first_line, 1, f"front matter must be a mapping, not {_kind(data)}")
         ]
     return _record(data, context, parsed.lines, problems)
+
+
+_ACKNOWLEDGED = re.compile(r"#\s*breaking\s*:(.*)\Z", re.IGNORECASE)
 
 
 def _has_closing(lines: list[str], opening: int) -> int | None:
@@ -160,9 +174,10 @@ def _parse_json_front(
     limits: _Limits,
     problems: list[Diagnostic],
     closing: int | None = None,
+    acknowledged: tuple[str, ...] = (),
 ) -> tuple[Descriptor | Page | None, list[Diagnostic]]:
     body_line = closing + 2 if closing is not None else content.count("\n") + 2
-    context = _FrontContext(rel, where, digest, body, body_line, limits)
+    context = _FrontContext(rel, where, digest, body, body_line, limits, acknowledged)
     problems = list(problems)
     depth = nesting_depth(content)
     if depth > limits.max_depth:

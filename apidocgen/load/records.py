@@ -65,6 +65,9 @@ class Descriptor:
     example_response: str
     field_lines: tuple[tuple[str, int], ...] = ()
     legacy: bool = False  # read from an endpoint page of the older format (`load.legacy`)
+    # `# breaking: <reason>` comment lines of the front matter: breaking changes that the
+    # authors acknowledge (`apidocgen diff --fail-on breaking` reports them, does not fail).
+    acknowledged: tuple[str, ...] = ()
 
     def line_of(self, name: str) -> int:
         """The file line where a front-matter field starts (the block's first line when unknown)."""
@@ -126,3 +129,4 @@ class _FrontContext:
     body: str
     body_line: int  # file line where the text after the front matter starts
     limits: _Limits
+    acknowledged: tuple[str, ...] = ()

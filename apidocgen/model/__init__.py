@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from apidocgen.http import HttpRequest, HttpResponse
 from apidocgen.load import Page, Section
+from apidocgen.model.changes import RULES, Change, Revision
 
 JsonSchema = dict[str, Any]
 REF_PREFIX = "#/components/schemas/"
@@ -111,6 +112,13 @@ class Operation:
     pagination: Pagination | None
     python_group: str  # the client attribute of its section (`events`)
     python_method: str  # its method name (`list_issue_events`)
+    # Where each field of its descriptor starts (field -> line), for diagnostics about it.
+    lines: tuple[tuple[str, int], ...] = ()
+    acknowledged: tuple[str, ...] = ()  # breaking changes its authors acknowledge
+
+    def line_of(self, field_name: str) -> int:
+        """The descriptor line of a field (the front matter's first line when unknown)."""
+        return next((line for name, line in self.lines if name == field_name), 2)
 
     @property
     def success(self) -> Response | None:
@@ -142,6 +150,9 @@ class Api:
     secured: bool  # some operation needs the token
     pages: tuple[Page, ...] = ()  # hand-written pages, carried into the site
     folders: tuple[Section, ...] = field(default=())  # every folder of the input
+    # The changelog: revisions of the input folder that changed the API, newest first (empty
+    # outside git, or when the changelog is turned off).
+    changes: tuple[Revision, ...] = ()
 
     @property
     def routed(self) -> tuple[Operation, ...]:
@@ -151,7 +162,9 @@ class Api:
 
 __all__ = [
     "REF_PREFIX",
+    "RULES",
     "Api",
+    "Change",
     "Content",
     "Examples",
     "JsonSchema",
@@ -160,5 +173,6 @@ __all__ = [
     "Parameter",
     "RequestBody",
     "Response",
+    "Revision",
     "Tag",
 ]

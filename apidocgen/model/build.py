@@ -199,6 +199,8 @@ def _operation(
         pagination=_pagination(endpoint.examples.response),
         python_group=python[0],
         python_method=python[1],
+        lines=d.field_lines,
+        acknowledged=d.acknowledged,
     )
 
 

@@ -20,6 +20,7 @@ import jinja2
 from apidocgen import __version__
 from apidocgen.config import Config
 from apidocgen.model import Api
+from apidocgen.render.docs.changes import changes_view
 from apidocgen.render.docs.endpoint import EndpointView
 from apidocgen.render.docs.markup import code_block, code_span, html_block, plain_text
 from apidocgen.render.docs.sanitize import LinkTargets, MarkdownContext, safe_markdown, table_cell
@@ -87,6 +88,10 @@ def render_docs_except(
             files[site.models_page] = env.get_template("docs/models.md.j2").render(
                 models=site.models_view(), **common
             )
+    if site.changes_page:
+        files[site.changes_page] = env.get_template("docs/changes.md.j2").render(
+            changes=changes_view(site, site.changes_page), **common
+        )
     files[STYLESHEET] = env.get_template("docs/apidocgen.css.j2").render(**common)
     files[NAV_FILE] = (
         json.dumps(

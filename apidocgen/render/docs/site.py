@@ -81,6 +81,7 @@ class Site:
     targets: LinkTargets
     schemas: Schemas
     models_page: str | None
+    changes_page: str | None  # the changelog, when the API has one
     root_intro: str
     root_title: str
     # Operations by section folder, sorted; filled on first use.
@@ -169,6 +170,7 @@ class Site:
             page_of_source[page_record.source] = claim("/".join([*parts, stem + ".md"]))
         components = api.schemas
         models_page = claim("models.md") if components else None
+        changes_page = claim("changes.md") if api.changes else None
         outputs = set(taken) | set(page_of_source.values())
         targets = LinkTargets(by_source=dict(sorted(page_of_source.items())), outputs=outputs)
         texts: list[str] = [p.body for p in pages] + [s.intro for s in sections]
@@ -188,6 +190,7 @@ class Site:
             targets=targets,
             schemas=Schemas(components, models_page),
             models_page=models_page,
+            changes_page=changes_page,
             root_intro=root.intro if root else "",
             root_title=api.title or (root.title if root else "API"),
         )
@@ -320,6 +323,7 @@ class Site:
             "openapi": OPENAPI_FILE,
             "descriptor_schema": DESCRIPTOR_SCHEMA_FILE,
             "models": self.models_page,
+            "changes": self.changes_page,
             "operations": sum(op.routed for op in self.operations),  # as openapi.json has them
             "package": self.config.package,
         }
@@ -388,6 +392,8 @@ class Site:
         entries.extend(self._nav_folder(""))
         if self.models_page:
             entries.append({"title": "Models", "page": self.models_page})
+        if self.changes_page:
+            entries.append({"title": "Changes", "page": self.changes_page})
         return entries
 
     def _nav_folder(self, folder: str) -> list[JsonDict]:

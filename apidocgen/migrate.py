@@ -10,14 +10,13 @@ endpoint pages of the older format are left as they are. Every write is atomic.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from apidocgen.config import Config
 from apidocgen.diagnostics import Diagnostic
+from apidocgen.files import replace_file
 from apidocgen.load import ENDPOINT_FIELDS, Descriptor, Parameter, load_file
 
 HEADER = "# Migrated by `apidocgen migrate` from an endpoint page of the older hand-written format."
@@ -63,8 +62,8 @@ def _files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def descriptor_text(descriptor: Descriptor) -> str:
-    """The descriptor as a file in the seed's format."""
+def descriptor_text(descriptor: Descriptor, header: str = HEADER) -> str:
+    """The descriptor as a file in the seed's format (`header`: its comment line)."""
     data: dict[str, Any] = dict.fromkeys(ENDPOINT_FIELDS)
     data.update(
         api_path=descriptor.api_path,
@@ -80,8 +79,20 @@ def descriptor_text(descriptor: Descriptor) -> str:
         query_parameters=_parameters(descriptor.query_parameters),
         parameters=_parameters(descriptor.body_parameters),
     )
+    data.pop("examples")
+    if descriptor.more_examples:
+        data["examples"] = [
+            {"name": e.name, "request": e.request or None, "response": e.response or None}
+            for e in descriptor.more_examples
+        ]
+    return seed_format(data, header)
+
+
+def seed_format(data: dict[str, Any], header: str) -> str:
+    """A descriptor file as the seed's are written: a comment line, then the JSON object
+    with sorted keys and two-space indentation."""
     body = json.dumps(data, indent=2, sort_keys=True, separators=(", ", ": "), ensure_ascii=True)
-    return f"---\n{HEADER}\n{body}\n---\n"
+    return f"---\n{header}\n{body}\n---\n"
 
 
 def _parameters(parameters: tuple[Parameter, ...]) -> list[dict[str, Any]] | None:
@@ -103,14 +114,6 @@ def write_migration(migration: Migration) -> list[Path]:
         data = text.encode("utf-8")
         if path.read_bytes() == data:
             continue
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        replace_file(path, data)
         changed.append(path)
     return changed

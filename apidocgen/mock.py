@@ -11,7 +11,10 @@ Operations without a success example answer a default, `204 No Content` (the exa
 status when it gives only a status line): those whose example is empty or missing, and those
 whose example captured an error. An error example is served on request, with the header
 `Prefer: code=<status>` (as Prism does); asking for a status no example has gets a 404 whose
-JSON `detail` says so. `serve` lists the operations that answer the default.
+JSON `detail` says so. A descriptor's further examples (`examples`) are served on request by
+name, `Prefer: example=<name>` (quoted when it has spaces: `example="not found"`), and by
+status; the default answer is the first success example. `serve` lists the operations that
+answer the default.
 
 Tests use the class directly (`with ReplayServer(api) as server: server.url`), the command
 line uses `serve`.
@@ -31,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from apidocgen.config import Config
 from apidocgen.http import parse_link_header
-from apidocgen.model import Api, Operation
+from apidocgen.model import Api, Examples
 from apidocgen.paths import literal_length, template_regex
 
 # Headers that describe one connection or one encoding of the body, not the example.
@@ -74,6 +77,7 @@ class Route:
     operation_id: str = ""
     by_status: tuple[tuple[int, Reply], ...] = ()  # every example, for `Prefer: code=N`
     defaulted: bool = False  # `reply` is DEFAULT_REPLY: no success example is documented
+    by_name: tuple[tuple[str, Reply], ...] = ()  # further examples, for `Prefer: example=`
 
     def for_status(self, status: int) -> Reply | None:
         """The example with this status, if the operation documents one."""
@@ -85,27 +89,37 @@ def build_routes(api: Api) -> list[Route]:
     routes: list[Route] = []
     for operation in api.routed:
         path = operation.path or "/"
-        example = example_reply(operation)
-        success = example is not None and example.status < 400
+        example = example_reply(operation.examples)
+        named = [
+            (extra.name, reply)
+            for extra in operation.more_examples
+            if (reply := example_reply(extra.examples)) is not None
+        ]
+        every = ([example] if example is not None else []) + [reply for _, reply in named]
+        first_success = next((reply for reply in every if reply.status < 400), None)
+        by_status: dict[int, Reply] = {}
+        for reply in every:
+            by_status.setdefault(reply.status, reply)
         routes.append(
             Route(
                 method=operation.method,
                 template=path,
                 pattern=template_regex(path),
-                reply=example if example is not None and success else DEFAULT_REPLY,
+                reply=first_success or DEFAULT_REPLY,
                 literal_length=literal_length(path),
                 operation_id=operation.operation_id,
-                by_status=((example.status, example),) if example is not None else (),
-                defaulted=not success,
+                by_status=tuple(by_status.items()),
+                defaulted=first_success is None,
+                by_name=tuple(named),
             )
         )
     routes.sort(key=lambda r: (-r.literal_length, r.template, r.method))
     return routes
 
 
-def example_reply(operation: Operation) -> Reply | None:
-    """The operation's example response as a reply (None: it has none)."""
-    parsed = operation.examples.response
+def example_reply(examples: Examples) -> Reply | None:
+    """An example response as a reply (None: there is none)."""
+    parsed = examples.response
     if parsed is None:
         return None
     headers = tuple(
@@ -243,6 +257,20 @@ class ReplayServer:
 
 
 def _preferred(route: Route, prefer: str | None) -> Reply:
+    name = re.search(r'(?:^|[;,\s])example=(?:"([^"]*)"|([^;,\s]+))', prefer or "")
+    if name is not None:
+        asked = (name.group(1) if name.group(1) is not None else name.group(2)).lower()
+        found = next((reply for label, reply in route.by_name if label.lower() == asked), None)
+        if found is not None:
+            return found
+        documented = ", ".join(f'"{label}"' for label, _ in route.by_name) or "none"
+        detail = (
+            f"no example named {asked!r} is documented for"
+            f" {route.operation_id or route.template} (named examples: {documented})"
+        )
+        return Reply(
+            404, (("Content-Type", "application/json"),), json.dumps({"detail": detail}).encode()
+        )
     wanted = re.search(r"(?:^|[;,\s])code=(\d{3})\b", prefer or "")
     if wanted is None:
         return route.reply

@@ -36,14 +36,14 @@ from apidocgen.http import (
     Link,
     ParsedExamples,
 )
-from apidocgen.load import Descriptor, Page, Parameter
+from apidocgen.load import Descriptor, ExampleText, Page, Parameter
 from apidocgen.manifest import CACHE_DIR
 
 PARSE_CACHE = f"{CACHE_DIR}/parsed.jsonl"
 # A descriptor whose examples are longer than this is parsed afresh every run: its entry would
 # hold the text several times over (raw and parsed), for a saving its size makes small.
 MAX_CACHED_EXAMPLE_CHARS = 1024 * 1024
-_FORMAT = 3
+_FORMAT = 4
 # What a damaged entry can raise while it is turned back into records.
 _DECODE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
@@ -118,9 +118,7 @@ class ParseCache:
         found = list(diagnostics)
         if any(d.path != where for d in found):
             return
-        if isinstance(record, Descriptor) and (
-            len(record.example_request) + len(record.example_response) > MAX_CACHED_EXAMPLE_CHARS
-        ):
+        if isinstance(record, Descriptor) and _example_chars(record) > MAX_CACHED_EXAMPLE_CHARS:
             return
         kind = "descriptor" if isinstance(record, Descriptor) else "page" if record else "none"
         self._fresh[source] = {
@@ -215,6 +213,11 @@ def read_parse_cache(config: Config) -> ParseCache:
     return ParseCache(parse_settings(config), data)
 
 
+def _example_chars(descriptor: Descriptor) -> int:
+    more = sum(len(e.request) + len(e.response) for e in descriptor.more_examples)
+    return len(descriptor.example_request) + len(descriptor.example_response) + more
+
+
 def _decode_diagnostic(where: str, item: list[Any]) -> Diagnostic:
     line, col, severity, message = item
     if severity not in ("error", "warning"):
@@ -237,7 +240,16 @@ def _decode_record(kind: str, data: Any) -> Record:
     }
     lines = tuple((str(key), int(line)) for key, line in data["field_lines"])
     notes = tuple(str(note) for note in data.get("acknowledged") or ())
-    return Descriptor(**{**data, **parameters, "field_lines": lines, "acknowledged": notes})
+    more = tuple(ExampleText(**item) for item in data.get("more_examples") or ())
+    return Descriptor(
+        **{
+            **data,
+            **parameters,
+            "field_lines": lines,
+            "acknowledged": notes,
+            "more_examples": more,
+        }
+    )
 
 
 def _decode_examples(data: dict[str, Any]) -> ParsedExamples:

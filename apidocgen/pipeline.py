@@ -20,7 +20,7 @@ import orjson
 from apidocgen.config import Config
 from apidocgen.diagnostics import Diagnostic, error, has_errors, warning
 from apidocgen.digests import stable_hash
-from apidocgen.http import parse_examples
+from apidocgen.http import ParsedExamples, parse_examples
 from apidocgen.infer import BodySample, InferenceResult, infer_schemas
 from apidocgen.load import LoadResult, descriptor_schema_text, load_input
 from apidocgen.manifest import INFERENCE
@@ -143,15 +143,11 @@ def _parse_examples(
     cache: ParseCache | None = None,
 ) -> tuple[Endpoint, ...]:
     parsed = []
+    more: list[tuple[tuple[str, ParsedExamples], ...]] = []
     for descriptor in loaded.descriptors:
         examples = cache.examples(descriptor) if cache is not None else None
         if examples is None:
-            examples = parse_examples(
-                descriptor.example_request,
-                descriptor.example_response,
-                max_body_bytes=config.max_body_bytes,
-                max_depth=config.max_depth,
-            )
+            examples = _parse(descriptor.example_request, descriptor.example_response, config)
             if cache is not None:
                 cache.remember_examples(descriptor, examples)
         where = f"{shown.rstrip('/')}/{descriptor.source}"
@@ -160,7 +156,22 @@ def _parse_examples(
             make = error if found.problem.severity == "error" else warning
             diagnostics.append(make(where, line, 1, found.problem.message))
         parsed.append(examples)
-    return assign_operation_ids(loaded.descriptors, parsed)
+        extras = []
+        for extra in descriptor.more_examples:
+            extra_parsed = _parse(extra.request, extra.response, config)
+            for found in extra_parsed.problems:
+                make = error if found.problem.severity == "error" else warning
+                message = f"example '{extra.name}': {found.problem.message}"
+                diagnostics.append(make(where, descriptor.line_of("examples"), 1, message))
+            extras.append((extra.name, extra_parsed))
+        more.append(tuple(extras))
+    return assign_operation_ids(loaded.descriptors, parsed, more)
+
+
+def _parse(request: str, response: str, config: Config) -> ParsedExamples:
+    return parse_examples(
+        request, response, max_body_bytes=config.max_body_bytes, max_depth=config.max_depth
+    )
 
 
 def _model_and_render(

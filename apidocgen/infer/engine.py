@@ -41,9 +41,11 @@ def infer(samples: Sequence[BodySample]) -> InferenceResult:
         if first.request_root:
             schema = merge_documented(schema, ordered[first.sample].documented)
         components[names[cluster.key]] = schema
-    bodies = {
-        sample.key: emitter.schema_of([root]) for sample, root in zip(ordered, roots, strict=True)
-    }
+    # A body's schema covers every example of it (samples that share a key).
+    roots_of: dict[str, list[Any]] = {}
+    for sample, root in zip(ordered, roots, strict=True):
+        roots_of.setdefault(sample.key, []).append(root)
+    bodies = {key: emitter.schema_of(found) for key, found in roots_of.items()}
     components, bodies = _deduplicate(components, bodies, rank)
     return InferenceResult(dict(sorted(components.items())), dict(sorted(bodies.items())))
 

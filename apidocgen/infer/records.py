@@ -21,7 +21,7 @@ class DocumentedField:
 class BodySample:
     """One example body, with the context that names and unifies what is inferred from it."""
 
-    key: str  # unique and stable, e.g. "get_group_events.response"
+    key: str  # stable, e.g. "get_group_events.response"; shared by examples of one body
     role: Literal["request", "response"]
     value: Any  # parsed JSON
     operation_id: str

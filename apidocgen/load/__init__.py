@@ -25,6 +25,7 @@ from apidocgen.load.quoting import _join, printable
 from apidocgen.load.records import (
     ENDPOINT_FIELDS,
     Descriptor,
+    ExampleText,
     LoadResult,
     Page,
     Parameter,
@@ -66,6 +67,7 @@ __all__ = [
     "RecordCache",
     "ENDPOINT_FIELDS",
     "Descriptor",
+    "ExampleText",
     "LoadResult",
     "Page",
     "Parameter",

@@ -17,6 +17,7 @@ from apidocgen.load.quoting import _join, _short
 from apidocgen.load.records import (
     ENDPOINT_FIELDS,
     Descriptor,
+    ExampleText,
     Page,
     Parameter,
     ParameterLocation,
@@ -213,6 +214,7 @@ def _descriptor(
         example_response=example_response,
         field_lines=tuple(sorted(lines_of.items())),
         acknowledged=context.acknowledged,
+        more_examples=_more_examples(data.get("examples"), where, line("examples"), problems),
     )
     if body.strip():
         offset = next(n for n, text in enumerate(body.split("\n")) if text.strip())
@@ -225,6 +227,35 @@ def _descriptor(
             )
         )
     return descriptor, problems
+
+
+def _more_examples(
+    items: list[dict[str, Any]] | None, where: str, line: int, problems: list[Diagnostic]
+) -> tuple[ExampleText, ...]:
+    """The further examples, each named: its own `name`, else its response status (`404`),
+    made unique with a number (`200 (2)`); an entry with neither request nor response is
+    reported and left out."""
+    out: list[ExampleText] = []
+    taken: set[str] = set()
+    for number, item in enumerate(items or [], 1):
+        request, response = item.get("request") or "", item.get("response") or ""
+        if not request.strip() and not response.strip():
+            message = f"examples[{number - 1}] has neither a request nor a response; left out"
+            problems.append(warning(where, line, 1, message))
+            continue
+        base = " ".join(str(item.get("name") or "").split()) or _status_of(response)
+        base = base or f"Example {number + 1}"
+        name, copy = base, 2
+        while name.lower() in taken:
+            name, copy = f"{base} ({copy})", copy + 1
+        taken.add(name.lower())
+        out.append(ExampleText(_short(name, 60), request, response))
+    return tuple(out)
+
+
+def _status_of(response: str) -> str:
+    first = response.replace("\r\n", "\n").lstrip("\n").split("\n", 1)[0].split()
+    return first[1] if len(first) > 1 and first[1].isdigit() else ""
 
 
 def _did_you_mean(word: str, known: Iterable[str]) -> str:

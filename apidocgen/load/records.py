@@ -26,6 +26,7 @@ ENDPOINT_FIELDS = (
     "sidebar_order",
     "example_request",
     "example_response",
+    "examples",
 )
 # Fields whose presence makes front matter a descriptor rather than a page.
 _ENDPOINT_MARKERS = frozenset(ENDPOINT_FIELDS) - {"title", "description", "sidebar_order"}
@@ -41,6 +42,15 @@ class Parameter:
     schema: dict[str, Any]
     description: str
     required: bool
+
+
+@dataclass(frozen=True)
+class ExampleText:
+    """A further example exchange of a descriptor (`examples`), as raw HTTP text."""
+
+    name: str
+    request: str
+    response: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ class Descriptor:
     # `# breaking: <reason>` comment lines of the front matter: breaking changes that the
     # authors acknowledge (`apidocgen diff --fail-on breaking` reports them, does not fail).
     acknowledged: tuple[str, ...] = ()
+    # Further examples beside example_request/example_response (`examples`), named.
+    more_examples: tuple[ExampleText, ...] = ()
 
     def line_of(self, name: str) -> int:
         """The file line where a front-matter field starts (the block's first line when unknown)."""

@@ -73,6 +73,15 @@ def _fast_valid(data: dict[str, Any]) -> bool:
     order = data.get("sidebar_order")
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
         return False
+    examples = data.get("examples")
+    if examples is not None:
+        if not isinstance(examples, list):
+            return False
+        for item in examples:
+            if not isinstance(item, dict) or item.keys() - {"name", "request", "response"}:
+                return False
+            if not all(_is_str(value) for value in item.values()):
+                return False
     for key in ("path_parameters", "query_parameters", "parameters"):
         items = data.get(key)
         if items is None:

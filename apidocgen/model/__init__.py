@@ -44,6 +44,8 @@ class Content:
     schema: JsonSchema | None = None
     example: Any = None
     has_example: bool = False
+    # Further examples of the same body (name -> value), from the descriptor's `examples`.
+    more_examples: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,14 @@ class Examples:
 
 
 @dataclass(frozen=True)
+class NamedExamples:
+    """A further example exchange of an operation, with its tab label."""
+
+    name: str
+    examples: Examples
+
+
+@dataclass(frozen=True)
 class Operation:
     """One endpoint. `routed` operations are the API's (one per method and path); the others
     are documented only: a descriptor without a path, or whose route another one owns."""
@@ -115,6 +125,7 @@ class Operation:
     # Where each field of its descriptor starts (field -> line), for diagnostics about it.
     lines: tuple[tuple[str, int], ...] = ()
     acknowledged: tuple[str, ...] = ()  # breaking changes its authors acknowledge
+    more_examples: tuple[NamedExamples, ...] = ()  # beside `examples`, in descriptor order
 
     def line_of(self, field_name: str) -> int:
         """The descriptor line of a field (the front matter's first line when unknown)."""
@@ -168,6 +179,7 @@ __all__ = [
     "Content",
     "Examples",
     "JsonSchema",
+    "NamedExamples",
     "Operation",
     "Pagination",
     "Parameter",

@@ -12,9 +12,10 @@ import http
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
-from apidocgen.http import HttpRequest, HttpResponse, next_link
+from apidocgen.http import HttpRequest, HttpResponse, ParsedExamples, next_link
 from apidocgen.infer import InferenceResult
 from apidocgen.load import Descriptor, Page, Section
 from apidocgen.load import Parameter as DocumentedParameter
@@ -23,6 +24,7 @@ from apidocgen.model import (
     Content,
     Examples,
     JsonSchema,
+    NamedExamples,
     Operation,
     Pagination,
     Parameter,
@@ -186,21 +188,25 @@ def _operation(
         source=d.source,
         page=_page_path(d, pages_taken),
         sidebar_order=d.sidebar_order,
-        examples=Examples(
-            request_text=_normalise_newlines(d.example_request)
-            if d.example_request.strip()
-            else "",
-            response_text=_normalise_newlines(d.example_response)
-            if d.example_response.strip()
-            else "",
-            request=endpoint.examples.request,
-            response=endpoint.examples.response,
+        examples=_examples(d.example_request, d.example_response, endpoint.examples),
+        more_examples=tuple(
+            NamedExamples(name, _examples(text.request, text.response, parsed))
+            for text, (name, parsed) in zip(d.more_examples, endpoint.more, strict=True)
         ),
         pagination=_pagination(endpoint.examples.response),
         python_group=python[0],
         python_method=python[1],
         lines=d.field_lines,
         acknowledged=d.acknowledged,
+    )
+
+
+def _examples(request: str, response: str, parsed: ParsedExamples) -> Examples:
+    return Examples(
+        request_text=_normalise_newlines(request) if request.strip() else "",
+        response_text=_normalise_newlines(response) if response.strip() else "",
+        request=parsed.request,
+        response=parsed.response,
     )
 
 
@@ -280,9 +286,32 @@ def _documented_body(parameters: Sequence[DocumentedParameter]) -> JsonSchema:
 
 
 def _responses(endpoint: Endpoint, inference: InferenceResult) -> tuple[Response, ...]:
-    response: HttpResponse | None = endpoint.examples.response
-    if response is None:
+    """The main example's response, then each further example's of another status."""
+    main: HttpResponse | None = endpoint.examples.response
+    if main is None and not any(parsed.response for _, parsed in endpoint.more):
         return (Response("default", NO_RESPONSE),)
+    out: list[Response] = []
+    for response in [main, *(parsed.response for _, parsed in endpoint.more)]:
+        if response is None or any(r.status == str(response.status) for r in out):
+            continue
+        found = _response(endpoint, response, inference)
+        content = found.content
+        if content is not None and content.has_example:
+            more = tuple(
+                (name, parsed.response.body.value)
+                for name, parsed in endpoint.more
+                if parsed.response is not None
+                and parsed.response is not response
+                and parsed.response.status == response.status
+                and parsed.response.body.is_structured
+                and content.media == "application/json"
+            )
+            found = replace(found, content=replace(content, more_examples=more))
+        out.append(found)
+    return tuple(out)
+
+
+def _response(endpoint: Endpoint, response: HttpResponse, inference: InferenceResult) -> Response:
     body = response.body
     media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
     content = None
@@ -295,13 +324,11 @@ def _responses(endpoint: Endpoint, inference: InferenceResult) -> tuple[Response
         )
     elif body.kind == "text":
         content = Content(media or "text/plain", {"type": "string"}, body.text, True)
-    return (
-        Response(
-            str(response.status),
-            _reason(response),
-            content,
-            link_example=response.headers.get("Link") or None,
-        ),
+    return Response(
+        str(response.status),
+        _reason(response),
+        content,
+        link_example=response.headers.get("Link") or None,
     )
 
 

@@ -28,17 +28,22 @@ class Endpoint:
     examples: ParsedExamples
     operation_id: str
     routed: bool  # False: documented only (no api_path, or another file owns the route)
+    more: tuple[tuple[str, ParsedExamples], ...] = ()  # further examples, named (`examples`)
 
 
 def assign_operation_ids(
-    descriptors: Sequence[Descriptor], examples: Sequence[ParsedExamples]
+    descriptors: Sequence[Descriptor],
+    examples: Sequence[ParsedExamples],
+    more: Sequence[tuple[tuple[str, ParsedExamples], ...]] | None = None,
 ) -> tuple[Endpoint, ...]:
-    """Stable operation ids from file names; a section prefix only where stems collide."""
+    """Stable operation ids from file names; a section prefix only where stems collide.
+    `more` holds each descriptor's further examples, named."""
+    more = more if more is not None else [()] * len(descriptors)
     stems = Counter(snake_identifier(d.stem, fallback="operation") for d in descriptors)
     taken: set[str] = set()
     routes: set[tuple[str, str]] = set()
     out = []
-    for descriptor, parsed in zip(descriptors, examples, strict=True):
+    for descriptor, parsed, extras in zip(descriptors, examples, more, strict=True):
         base = snake_identifier(descriptor.stem, fallback="operation")
         if stems[base] > 1:
             base = snake_identifier(f"{descriptor.section} {descriptor.stem}", fallback="operation")
@@ -56,7 +61,7 @@ def assign_operation_ids(
             route = (descriptor.method, route_key(descriptor.api_path or ""))
             routed = route not in routes
             routes.add(route)
-        out.append(Endpoint(descriptor, parsed, operation_id, routed))
+        out.append(Endpoint(descriptor, parsed, operation_id, routed, extras))
     return tuple(out)
 
 
@@ -76,23 +81,29 @@ def body_samples(endpoints: Sequence[Endpoint], sections: Sequence[Section]) -> 
             method=d.method,
             section=section,
         )
-        response = endpoint.examples.response
-        if response is not None and not response.is_error and response.body.is_structured:
-            samples.append(
-                BodySample(
-                    key=f"{endpoint.operation_id}.response",
-                    role="response",
-                    value=response.body.value,
-                    **common,
+        every = [endpoint.examples, *(parsed for _, parsed in endpoint.more)]
+        for parsed in every:
+            response = parsed.response
+            if response is not None and not response.is_error and response.body.is_structured:
+                samples.append(
+                    BodySample(
+                        key=f"{endpoint.operation_id}.response",
+                        role="response",
+                        value=response.body.value,
+                        **common,
+                    )
                 )
-            )
-        request = endpoint.examples.request
         documented = tuple(
             DocumentedField(p.name, p.schema, p.description, p.required) for p in d.body_parameters
         )
-        has_body = request is not None and request.body.is_structured
-        if has_body or documented:
-            value = request.body.value if has_body and request is not None else {}
+        bodies = [
+            parsed.request.body.value
+            for parsed in every
+            if parsed.request is not None and parsed.request.body.is_structured
+        ]
+        if documented and not bodies:
+            bodies = [{}]  # an empty example body still documents what may be sent
+        for value in bodies:
             samples.append(
                 BodySample(
                     key=f"{endpoint.operation_id}.request",

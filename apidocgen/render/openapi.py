@@ -96,7 +96,10 @@ def _content(content: Content) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if content.schema is not None:
         out["schema"] = content.schema
-    if content.has_example:
+    if content.has_example and content.more_examples:
+        named = {"example": content.example, **dict(content.more_examples)}
+        out["examples"] = {name: {"value": value} for name, value in named.items()}
+    elif content.has_example:
         out["example"] = content.example
     return {content.media: out}
 
@@ -140,10 +143,13 @@ def dump_openapi(openapi: dict[str, Any]) -> str:
         return json.dumps(openapi, indent=2, ensure_ascii=False) + "\n"
 
 
+_EXAMPLE_OBJECT, _EXAMPLE_VALUE = "\x00example object", "\x00example value"
+
+
 def _large_examples_out(value: Any, large: dict[str, bytes], key: str = "") -> Any:
     """`value` with each large structured `example` replaced by a placeholder string (its
     compact JSON in `large`); containers are copied only along the way to one."""
-    if key == "example" and isinstance(value, dict | list):
+    if key in ("example", _EXAMPLE_VALUE) and isinstance(value, dict | list):
         try:
             compact = orjson.dumps(value)
         except (TypeError, orjson.JSONEncodeError):
@@ -155,7 +161,11 @@ def _large_examples_out(value: Any, large: dict[str, bytes], key: str = "") -> A
         large[placeholder] = compact
         return placeholder
     if isinstance(value, dict):
-        changed = {k: _large_examples_out(v, large, str(k)) for k, v in value.items()}
+        # The values of an `examples` map are Example Objects, whose `value` is an example.
+        keys = {k: _EXAMPLE_OBJECT if key == "examples" else str(k) for k in value}
+        if key == _EXAMPLE_OBJECT:
+            keys = {k: _EXAMPLE_VALUE if k == "value" else str(k) for k in value}
+        changed = {k: _large_examples_out(v, large, keys[k]) for k, v in value.items()}
         return value if all(changed[k] is value[k] for k in value) else changed
     if isinstance(value, list):
         items = [_large_examples_out(v, large) for v in value]

@@ -54,6 +54,7 @@ class EndpointView:
             "authentication": self.authentication(),
             "samples": self.samples(),
             "response": self.response_view(),
+            "more_examples": self.more_examples(),
             "pagination": self.pagination(),
             # The footer is an HTML block: HTML values from here on.
             "edit_url": _attribute(self.site.edit_url(op.source)),
@@ -218,6 +219,29 @@ class EndpointView:
             "shape": shape,
             "link_header": code_span(response.link_example) if response.link_example else "",
         }
+
+    def more_examples(self) -> list[JsonDict]:
+        """The descriptor's further examples, one tab each: the request and the response as
+        captured (bodies cut short like the main example's)."""
+        out = []
+        for extra in self.op.more_examples:
+            parts = []
+            for message in (
+                RawHttp.of(extra.examples.request),
+                RawHttp.of(extra.examples.response),
+            ):
+                if message is None:
+                    continue
+                head = "\n".join([message.start] + [f"{k}: {v}" for k, v in message.headers])
+                body, _ = shortened(message.body.strip("\n"), MAX_EXAMPLE_CHARS)
+                parts.append(head + ("\n\n" + body if body else ""))
+            out.append(
+                {
+                    "label": plain_text(extra.name),
+                    "messages": [code_block(text, "http", indent=4) for text in parts],
+                }
+            )
+        return out
 
     def _shape(self, schema: Any) -> str:
         """The sentence above the fields table (HTML: it is in the table's HTML block)."""

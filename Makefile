@@ -12,6 +12,11 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@# mitmproxy writes one of the HAR files the import is tested on; it pins its own
+	@# dependencies, so it gets a virtual environment of its own.
+	@test -x $(VENV)/mitmproxy/bin/mitmdump || { $(PYTHON) -m venv $(VENV)/mitmproxy && \
+		$(VENV)/mitmproxy/bin/python -m pip install --quiet --disable-pip-version-check \
+		mitmproxy; } || echo "mitmproxy could not be installed: its HAR test will skip"
 	@touch $(STAMP)
 
 generate: $(STAMP)

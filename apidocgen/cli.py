@@ -22,7 +22,7 @@ from apidocgen.incremental import last_run
 if TYPE_CHECKING:
     from apidocgen.result import RunResult
 
-COMMANDS = ("generate", "check", "lint", "mock", "migrate", "diff")
+COMMANDS = ("generate", "check", "lint", "mock", "migrate", "diff", "import")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("mock", "serve the example responses over HTTP for offline client development"),
         ("migrate", "rewrite endpoint pages of the older hand-written format as descriptors"),
         ("diff", "report what changed in the API since BASE, and whether it breaks clients"),
+        ("import", "turn recorded traffic (HAR files) into descriptors and examples"),
     ):
         command = sub.add_parser(name, help=text, description=text)
         _add_common(command)
@@ -64,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
             )
         if name == "diff":
             _add_diff_options(command)
+        if name == "import":
+            _add_import_options(command)
         if name == "mock":
             command.add_argument(
                 "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
@@ -95,6 +98,39 @@ def _add_diff_options(command: argparse.ArgumentParser) -> None:
         help="exit 1 when a breaking change (that no '# breaking:' note acknowledges), or any"
         " change, is found",
     )
+
+
+def _add_import_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("kind", choices=("har",), help="what the files are: har (HAR 1.2)")
+    command.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to import")
+    command.add_argument(
+        "--into", type=Path, help="descriptor folder to add to (default: the input folder)"
+    )
+    many: dict[str, Any] = {"action": "append", "default": []}
+    command.add_argument("--host", **many, help="keep only exchanges with this host (repeat)")
+    command.add_argument("--prefix", **many, help="keep only paths under this prefix (repeat)")
+    command.add_argument(
+        "--media", **many, help="keep only responses of this content type, e.g. json (repeat)"
+    )
+    command.add_argument(
+        "--route", **many, metavar="TEMPLATE", help="a route template, e.g. /teams/{team}/"
+    )
+    command.add_argument(
+        "--keep-header", dest="keep_header", **many, help="a header that is not secret here"
+    )
+    command.add_argument(
+        "--id-param", dest="id_param", default="{}_id", help="name of identifier parameters"
+    )
+    command.add_argument(
+        "--name-param", dest="name_param", default="{}_slug", help="name of other parameters"
+    )
+    command.add_argument(
+        "--max-examples", dest="max_examples", type=int, default=5, help="per descriptor"
+    )
+    command.add_argument(
+        "--max-har-bytes", dest="max_har_bytes", type=int, default=64 * 1024 * 1024
+    )
+    command.add_argument("--dry-run", action="store_true", help="print the plan; write nothing")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -157,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             return _migrate(config, args)
         if command == "diff":
             return _diff(config, args)
+        if command == "import":
+            return _import(config, args)
         if command == "mock":
             from apidocgen.mock import serve
 
@@ -202,6 +240,8 @@ def resolve_config(args: argparse.Namespace) -> Config:
     problems = check_config(config, "command line")
     if problems:
         raise UsageError(problems[0].message)
+    if args.command == "import":
+        return config  # it may create the input folder
     if not config.input.is_dir():
         raise UsageError(f"input folder {config.input} does not exist")
     if config.templates is not None and not config.templates.is_dir():
@@ -247,6 +287,54 @@ def _migrate(config: Config, args: argparse.Namespace) -> int:
             f"apidocgen: {len(changed)} page(s) migrated; {len(migration.left)} file(s) are"
             " not endpoint pages of the older format and were left as they are"
         )
+    return EXIT_OK
+
+
+def _import(config: Config, args: argparse.Namespace) -> int:
+    from apidocgen.capture import ImportOptions, Naming, plan_import, read_har, write_plan
+
+    for name in (args.id_param, args.name_param):
+        if "{}" not in name:
+            print(f"apidocgen: error: parameter name format {name!r} has no {{}}", file=sys.stderr)
+            return EXIT_USAGE
+    exchanges = []
+    problems: list[Diagnostic] = []
+    for path in args.files:
+        found, found_problems = read_har(path, max_bytes=args.max_har_bytes)
+        exchanges.extend(found)
+        problems.extend(found_problems)
+    printer = DiagnosticPrinter(quiet=args.quiet)
+    if any(d.severity == "error" for d in problems):
+        printer.print_all(problems)
+        errors = sum(d.severity == "error" for d in problems)
+        print(f"apidocgen: {errors} error(s); nothing written", file=sys.stderr)
+        return EXIT_FAIL
+    options = ImportOptions(
+        hosts=tuple(args.host),
+        prefixes=tuple(args.prefix),
+        media=tuple(args.media),
+        routes=tuple(args.route),
+        keep_headers=frozenset(h.lower() for h in args.keep_header),
+        naming=Naming(args.id_param, args.name_param),
+        max_examples=max(0, args.max_examples),
+    )
+    into = args.into or config.input
+    plan = plan_import(exchanges, into, options)
+    printer.print_all(sorted(problems + plan.diagnostics))
+    if plan.failed:
+        errors = sum(d.severity == "error" for d in plan.diagnostics)
+        print(f"apidocgen: {errors} error(s); nothing written", file=sys.stderr)
+        return EXIT_FAIL
+    for line in plan.report:
+        print(line)
+    if args.dry_run:
+        print(f"apidocgen: dry run: {len(plan.files)} file(s) would change; nothing written")
+        return EXIT_OK
+    written = write_plan(plan)
+    print(
+        f"apidocgen: {len(exchanges)} exchange(s) read; {len(plan.created)} new descriptor(s),"
+        f" {len(written) - len(plan.created)} updated"
+    )
     return EXIT_OK
 
 

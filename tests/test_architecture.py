@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
         "apidocgen.runtime",
         "apidocgen.config",
         "apidocgen.digests",
+        "apidocgen.files",
     ),
     ("apidocgen.http",),  # stage 2, whose text scanners the loader uses too
     ("apidocgen.load",),  # stage 1
@@ -36,7 +37,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("apidocgen.pipeline",),
     ("apidocgen.diff",),  # API changes between versions of the descriptors (git history)
     ("apidocgen.incremental", "apidocgen.mock", "apidocgen.generated_blocks", "apidocgen.migrate"),
-    ("apidocgen.cli", "apidocgen.mkdocs_plugin", "apidocgen.__main__"),
+    ("apidocgen.capture",),  # recorded traffic (HAR, test runs) into descriptors
+    ("apidocgen.cli", "apidocgen.mkdocs_plugin", "apidocgen.__main__", "apidocgen.record"),
 ]
 
 

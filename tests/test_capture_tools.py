@@ -217,3 +217,33 @@ def test_a_recorded_session_of_the_generated_client_regenerates_the_api(tmp_path
     assert not {k for k in kinds if k.startswith("response-field")}, [
         (c.method, c.path, c.rule, c.target) for c in changes if c.rule.startswith("response")
     ]
+
+
+SESSION_TEST = """
+import httpx
+
+
+def test_calls(api_url):
+    with httpx.Client(base_url=api_url) as client:
+        assert client.get("/api/teams/1/").json()["slug"] == "ops"
+        assert client.get("/api/teams/2/").status_code == 200
+"""
+
+
+def test_the_pytest_plugin_records_a_test_session(api_url: str, tmp_path: Path) -> None:
+    (tmp_path / "conftest.py").write_text(
+        f"import pytest\n\n@pytest.fixture\ndef api_url():\n    return {api_url!r}\n", "utf-8"
+    )
+    (tmp_path / "test_session.py").write_text(SESSION_TEST, "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_session.py",
+         "--record-api-docs", "recorded", "--record-api-host", "127.0.0.1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "new teams/retrieve-a-team.md: GET /api/teams/{team_id}/ (2 exchange(s)" in done.stdout
+    assert "apidocgen: 2 exchange(s) recorded; 1 new descriptor(s), 0 updated" in done.stdout
+    assert (tmp_path / "recorded" / "teams" / "retrieve-a-team.md").is_file()

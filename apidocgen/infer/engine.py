@@ -13,18 +13,19 @@ from apidocgen.infer.naming import name_clusters
 from apidocgen.infer.nullability import nullable_names
 from apidocgen.infer.observe import observe
 from apidocgen.infer.records import BodySample, InferenceResult
+from apidocgen.infer.settings import DEFAULT, Thresholds
 from apidocgen.infer.strategies import Schema
 from apidocgen.infer.unify import collect_positions, unify
 
 
-def infer(samples: Sequence[BodySample]) -> InferenceResult:
+def infer(samples: Sequence[BodySample], thresholds: Thresholds = DEFAULT) -> InferenceResult:
     """Infer one schema per sample, sharing named components across samples."""
     ordered = sorted(samples, key=lambda s: (s.key, s.role, s.operation_id))
     roots = [observe(sample.value) for sample in ordered]
     for root in roots:
         detect_maps(root)
     positions = collect_positions(ordered, roots)
-    clusters, owner = unify(positions)
+    clusters, owner = unify(positions, thresholds)
     # components: clusters with properties, and request bodies with documented fields (an
     # empty example body still documents what may be sent)
     named = [

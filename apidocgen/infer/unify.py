@@ -55,17 +55,9 @@ from apidocgen.infer.naming import (
 )
 from apidocgen.infer.positions import Cluster, Position
 from apidocgen.infer.records import BodySample
+from apidocgen.infer.settings import DEFAULT, Thresholds
 from apidocgen.infer.strategies import ArrayKind, MapKind, Node, ObjectKind
 
-SAME_NAME_JACCARD = 0.6  # rule 2
-SUBSET_SHARE = 0.6  # rule 2
-STRONG_MIN_KEYS = 3  # rule 2: smaller overlaps are weak
-ANY_NAME_JACCARD = 0.8  # rule 3 (0.8 and 0.9 measure the same with the required-keys guard)
-ANY_NAME_MIN_KEYS = 6  # rule 3
-RESOURCE_OVERLAP = 0.3  # rule 4: Sentry's project list (16 keys) is 0.39 of its detail (41)
-STABLE_MIN = 3  # rule 5
-UNALIKE_SHARE = 0.1  # rule 6
-NAMED_UNALIKE_SHARE = 0.3  # rule 6 (Sentry's latest/oldest events differ in 2 of 31)
 MAX_CANDIDATES = 200  # bounds pairwise work on hostile input (see `_overlapping`)
 
 
@@ -176,8 +168,9 @@ class _Evidence:
     """Per-position features: key set, kinds per key, child places, and a deep signature (two
     positions with equal deep signatures have identical trees of keys and kinds)."""
 
-    def __init__(self, positions: Sequence[Position]) -> None:
+    def __init__(self, positions: Sequence[Position], thresholds: Thresholds = DEFAULT) -> None:
         self.positions = positions
+        self.t = thresholds
         self.keys = [frozenset(p.obj.props) for p in positions]
         self.kinds = [{key: _kinds(node) for key, node in p.obj.props.items()} for p in positions]
         self.slots = [_slots(p.obj) for p in positions]
@@ -223,7 +216,7 @@ class _Evidence:
         whose `metadata` differs with the kind of event, among thirty shared fields, are.
         Objects that differ stay apart after the merge (see `_Clusters`).
         """
-        share = UNALIKE_SHARE if share < 0 else share
+        share = self.t.unalike_share if share < 0 else share
         agree, unalike = self._differences(a, b)
         return agree and unalike <= share * min(len(self.keys[a]), len(self.keys[b]))
 
@@ -242,7 +235,7 @@ class _Evidence:
             for slot in sorted(mine.keys() & theirs.keys()):
                 x, y = mine[slot], theirs[slot]
                 kx, ky = self.keys[x], self.keys[y]
-                if kx and ky and not _same_name_match(kx, ky):
+                if kx and ky and not _same_name_match(kx, ky, self.t):
                     unalike += 1
                     continue
                 below_agree, below = self._differences(x, y)
@@ -266,11 +259,11 @@ class _Shape:
     members: list[int] = field(default_factory=list)
 
 
-def _same_name_match(a: frozenset[str], b: frozenset[str]) -> bool:
-    if _jaccard(a, b) >= SAME_NAME_JACCARD:
+def _same_name_match(a: frozenset[str], b: frozenset[str], t: Thresholds) -> bool:
+    if _jaccard(a, b) >= t.same_name_jaccard:
         return True
     small, big = (a, b) if len(a) <= len(b) else (b, a)
-    return small <= big and len(small) >= SUBSET_SHARE * len(big)
+    return small <= big and len(small) >= t.subset_share * len(big)
 
 
 class _Clusters:
@@ -281,6 +274,7 @@ class _Clusters:
 
     def __init__(self, evidence: _Evidence) -> None:
         self.keys = evidence.keys
+        self.t = evidence.t
         self.parent = list(range(len(evidence.positions)))
         # per cluster root: for each slot, one representative position per child cluster
         self.slots = [{slot: [child] for slot, child in slots.items()} for slots in evidence.slots]
@@ -295,7 +289,7 @@ class _Clusters:
 
     def _alike(self, a: int, b: int) -> bool:
         mine, theirs = self.keys[a], self.keys[b]
-        return not mine or not theirs or _same_name_match(mine, theirs)
+        return not mine or not theirs or _same_name_match(mine, theirs, self.t)
 
     def union(self, first: int, second: int) -> None:
         pending = [(first, second)]
@@ -365,6 +359,7 @@ def _candidate_pairs(
         for resource in sorted(shape.resources):
             by_resource[(shape.role, resource)].append(index)
     established = _established(shapes, evidence)
+    t = evidence.t
 
     def summary(i: int, j: int, near: float = 1.0) -> bool:
         """One is an established shape of its own, inside the other (and overlapping it by
@@ -379,24 +374,24 @@ def _candidate_pairs(
             return
         jaccard = _jaccard(a.keys, b.keys)
         if a.keys == b.keys or (
-            len(a.keys | b.keys) >= ANY_NAME_MIN_KEYS
-            and jaccard >= ANY_NAME_JACCARD
+            len(a.keys | b.keys) >= t.any_name_min_keys
+            and jaccard >= t.any_name_jaccard
             and evidence.keeps_required(a.members[0], b.members[0])
         ):
             found = strong
-        elif same_name and _same_name_match(a.keys, b.keys) and not summary(i, j):
-            big_enough = min(len(a.keys), len(b.keys)) >= STRONG_MIN_KEYS
-            found = strong if jaccard >= SAME_NAME_JACCARD and big_enough else weak
+        elif same_name and _same_name_match(a.keys, b.keys, t) and not summary(i, j):
+            big_enough = min(len(a.keys), len(b.keys)) >= t.strong_min_keys
+            found = strong if jaccard >= t.same_name_jaccard and big_enough else weak
         else:
             return
         # a shared whole name vouches for the pair: what differs under it is variation of one
         # thing (events whose entries differ by kind); a shared title word does not
-        share = NAMED_UNALIKE_SHARE if vouched else UNALIKE_SHARE
+        share = t.named_unalike_share if vouched else t.unalike_share
         if evidence.compatible(a.members[0], b.members[0], share):
             found.add((min(i, j), max(i, j)))
 
-    # every same-name match overlaps by Jaccard >= min(SAME_NAME_JACCARD, SUBSET_SHARE)
-    loosest = min(SAME_NAME_JACCARD, SUBSET_SHARE)
+    # every same-name match overlaps by Jaccard >= min(same_name_jaccard, subset_share)
+    loosest = min(t.same_name_jaccard, t.subset_share)
     for (_, hint), members in by_hint.items():
         for i, j in _overlapping(members, shapes, loosest):
             consider(i, j, True, hint in shapes[i].names and hint in shapes[j].names)
@@ -404,18 +399,18 @@ def _candidate_pairs(
     # Bodies of endpoints on one collection are one resource (the list items, the item, the
     # created item), even when the list shows a summary: a looser overlap suffices.
     for members in by_resource.values():
-        for i, j in _overlapping(members, shapes, RESOURCE_OVERLAP):
+        for i, j in _overlapping(members, shapes, t.resource_overlap):
             a, b = shapes[i], shapes[j]
             if (
                 a.role == b.role
-                and _jaccard(a.keys, b.keys) >= RESOURCE_OVERLAP  # a subset share >= t is too
-                and not summary(i, j, ANY_NAME_JACCARD)
-                and evidence.compatible(a.members[0], b.members[0], NAMED_UNALIKE_SHARE)
+                and _jaccard(a.keys, b.keys) >= t.resource_overlap  # a subset share >= t is too
+                and not summary(i, j, t.any_name_jaccard)
+                and evidence.compatible(a.members[0], b.members[0], t.named_unalike_share)
             ):
                 strong.add((min(i, j), max(i, j)))
 
     # identical key sets and any-name overlaps, across all shapes
-    for i, j in _overlapping(range(len(shapes)), shapes, ANY_NAME_JACCARD):
+    for i, j in _overlapping(range(len(shapes)), shapes, t.any_name_jaccard):
         consider(i, j, False)
     return strong, weak
 
@@ -459,17 +454,20 @@ def _established(shapes: Sequence[_Shape], evidence: _Evidence) -> list[bool]:
     areas: dict[frozenset[str], set[str]] = defaultdict(set)
     for shape in shapes:
         areas[shape.keys].update(evidence.positions[m].section for m in shape.members)
-    return [bool(STABLE_MIN) and len(areas[shape.keys]) >= STABLE_MIN for shape in shapes]
+    stable = evidence.t.stable_min
+    return [bool(stable) and len(areas[shape.keys]) >= stable for shape in shapes]
 
 
-def unify(positions: Sequence[Position]) -> tuple[list[Cluster], list[int]]:
+def unify(
+    positions: Sequence[Position], thresholds: Thresholds = DEFAULT
+) -> tuple[list[Cluster], list[int]]:
     """Clusters of positions, and each position's cluster key.
 
     Strong pairs are joined first. A weak pair is then joined only when all the weak partners of
     each of its shapes lie in one strong cluster: a bare `{id}` that fits inside a user and
     inside a repository says nothing about which it is, and must not bridge the two.
     """
-    evidence = _Evidence(positions)
+    evidence = _Evidence(positions, thresholds)
     shapes = _shapes(evidence)
     clusters = _Clusters(evidence)
     for shape in shapes:

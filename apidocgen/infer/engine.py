@@ -8,6 +8,7 @@ from typing import Any
 
 from apidocgen.infer.documented import merge_documented
 from apidocgen.infer.emit import REF_PREFIX, SchemaEmitter
+from apidocgen.infer.identity import PathIndex, object_words, resource_names
 from apidocgen.infer.maps import detect_maps
 from apidocgen.infer.naming import name_clusters
 from apidocgen.infer.nullability import nullable_names
@@ -33,7 +34,12 @@ def infer(samples: Sequence[BodySample], thresholds: Thresholds = DEFAULT) -> In
         for c in clusters
         if any(m.obj.props or (m.request_root and ordered[m.sample].documented) for m in c.members)
     ]
-    names, rank = name_clusters(named, owner, ordered)
+    identities = (
+        resource_names(named, PathIndex(ordered), object_words(positions))
+        if thresholds.resource_names
+        else {}
+    )
+    names, rank = name_clusters(named, owner, ordered, identities, thresholds.container_siblings)
     emitter = SchemaEmitter(owner, names, nullable_names(positions))
     components: dict[str, Schema] = {}
     for cluster in named:

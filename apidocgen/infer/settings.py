@@ -25,11 +25,13 @@ class Thresholds:
     stable_min: int = 3  # rule 5: API areas that make a key set an established type
     unalike_share: float = 0.1  # rule 6
     named_unalike_share: float = 0.3  # rule 6, when a whole name is shared
+    title_word_same_collection: bool = True  # rule 2: a title word alone needs one collection
     # optional properties (`evidence`)
     family_optional: bool = True  # rule O2: a property some views of a resource lack
     sibling_optional_share: float = 0.5  # rule O3: share of a component's places that vary
     # names (`naming`)
-    resource_names: bool = True  # rule N1: a whole response is named after its resource
+    resource_names: bool = True  # rule N1: an object linking to itself names its resource
+    container_siblings: int = 3  # rule N2: like siblings take their container's name
 
     def with_values(self, **values: Any) -> Thresholds:
         """A copy with some values replaced (unknown names raise `TypeError`)."""

@@ -12,7 +12,9 @@ own evidence (never on a growing cluster):
    by Jaccard >= `SAME_NAME_JACCARD`, or one holds >= `SUBSET_SHARE` of the other and is inside
    it. Overlaps of shapes with fewer than `STRONG_MIN_KEYS` keys, and subsets, are weak: taken
    only when each side's weak partners all lie in one cluster, so a bare `{id}` inside both a
-   user and a repository bridges nothing.
+   user and a repository bridges nothing. A name that is only one word of each side's title
+   ("Get an organization secret", "Get an organization variable") counts only for bodies of
+   one collection (rule 4's): the same keys alone do not make a secret a variable.
 3. Any name: Jaccard >= `ANY_NAME_JACCARD` over >= `ANY_NAME_MIN_KEYS` keys, and neither lacks a
    property the other always has (`owner`, `author`, `assignee` are all simple users).
 4. Same collection: response bodies of endpoints on one REST collection (`GET /projects/`,
@@ -394,7 +396,17 @@ def _candidate_pairs(
     loosest = min(t.same_name_jaccard, t.subset_share)
     for (_, hint), members in by_hint.items():
         for i, j in _overlapping(members, shapes, loosest):
-            consider(i, j, True, hint in shapes[i].names and hint in shapes[j].names)
+            a, b = shapes[i], shapes[j]
+            if (
+                t.title_word_same_collection
+                and hint not in a.names
+                and hint not in b.names
+                and not a.resources & b.resources
+            ):
+                # one word each of two titles ("organization secret", "organization
+                # variable") is no evidence of one thing outside one collection
+                continue
+            consider(i, j, True, hint in a.names and hint in b.names)
 
     # Bodies of endpoints on one collection are one resource (the list items, the item, the
     # created item), even when the list shows a summary: a looser overlap suffices.

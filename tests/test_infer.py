@@ -757,3 +757,38 @@ def test_one_title_word_does_not_merge_things_of_two_collections() -> None:
                             api_path="/orgs/{org}/actions/secrets/{name}")]
     )  # fmt: skip
     assert together.roots["a.response"] == together.roots["b.response"]
+
+
+# --- optional and nullable from more evidence --------------------------------------------
+
+
+def test_examples_of_one_operation_are_one_place() -> None:
+    """Rule O1: two examples of one operation; the property one lacks is optional, even where
+    the two shapes share too few keys for any other rule to merge them."""
+    full = {"id": 1, "state": "open", "labels": ["a"], "merged": False, "note": "x"}
+    short = {"id": 2, "body": "b"}
+    samples = [
+        sample(full, "op.response"),
+        BodySample("op.response#2", "response", short, "op", "Get a thing", "/things/{id}",
+                   "GET", "things"),
+    ]  # fmt: skip
+    result = infer_schemas(samples)
+    assert result.roots["op.response"] == result.roots["op.response#2"]
+    schema = resolve(result, result.roots["op.response"])
+    assert schema.get("required") == ["id"]
+    assert_all_valid(samples, result)
+
+
+def test_a_description_that_says_null_or_optional_marks_the_field() -> None:
+    """Rule O2: "`email` ... will have a value of `null`" makes `email` nullable; "`plan` is
+    only included ..." makes `plan` optional; other fields keep their evidence."""
+    text = (
+        "Gets a user. If you do not set a public address for `email`, then it will have a "
+        "value of `null`.\n\nThe `plan` object is only included for the authenticated user."
+    )
+    user = {"login": "a", "email": "a@x.test", "plan": {"name": "pro"}}
+    result = infer_schemas([BodySample("ep.response", "response", user, "ep", "Get a user",
+                                       "/users/{u}", "GET", "users", description=text)])  # fmt: skip
+    schema = resolve(result, result.roots["ep.response"])
+    assert schema["properties"]["email"]["type"] == ["string", "null"]
+    assert schema["required"] == ["email", "login"]

@@ -1,13 +1,14 @@
 """Stage 3, infer: example bodies of all endpoints -> JSON Schemas, unified and named.
 
 Public surface: `BodySample`, `DocumentedField`, `InferenceResult`, `Thresholds`,
-`infer_schemas`.
+`infer_schemas`, and `explain_components` with its `ComponentExplanation`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from apidocgen.infer.explain import ComponentExplanation
 from apidocgen.infer.records import BodySample, DocumentedField, InferenceResult
 from apidocgen.infer.settings import DEFAULT, Thresholds
 
@@ -22,4 +23,22 @@ def infer_schemas(
     return infer(samples, thresholds)
 
 
-__all__ = ["BodySample", "DocumentedField", "InferenceResult", "Thresholds", "infer_schemas"]
+def explain_components(
+    samples: Sequence[BodySample], thresholds: Thresholds = DEFAULT
+) -> dict[str, ComponentExplanation]:
+    """Inference's account of each component, by name: where it occurs, which places were
+    merged into it and why, and where its name came from."""
+    from apidocgen.infer.engine import explain
+
+    return explain(samples, thresholds)
+
+
+__all__ = [
+    "BodySample",
+    "ComponentExplanation",
+    "DocumentedField",
+    "InferenceResult",
+    "Thresholds",
+    "explain_components",
+    "infer_schemas",
+]

@@ -301,8 +301,9 @@ def name_clusters(
     samples: Sequence[BodySample],
     identities: Mapping[int, str] | None = None,
     min_siblings: int = 3,
-) -> tuple[dict[int, str], dict[str, int]]:
-    """Component names by cluster key, and each name's rank (lower = kept a contested name).
+) -> tuple[dict[int, str], dict[str, int], dict[int, str]]:
+    """Component names by cluster key, each name's rank (lower = kept a contested name), and
+    where each name came from (for `explain`).
 
     A cluster whose places link to themselves is named after the resource the links point at
     (`identities`, from `identity.resource_names`: rule N1), whatever property it sits under.
@@ -322,6 +323,7 @@ def name_clusters(
 
     bases: dict[int, str] = {}
     weights: dict[int, int] = {}
+    sources: dict[int, str] = {}
     for cluster in clusters:
         support: Counter[str] = Counter()
         for member in cluster.members:
@@ -332,6 +334,17 @@ def name_clusters(
             else _FALLBACK
         )
         bases[cluster.key] = base
+        if cluster.key in identities:
+            sources[cluster.key] = f"rule N1: its places link to the `{base}` resource"
+        else:
+            via = (
+                " (rule N2: like values of one object)"
+                if any(m.index in contained for m in cluster.members)
+                else ""
+            )
+            sources[cluster.key] = (
+                f"suggested by {support[base]} of its {len(cluster.members)} places{via}"
+            )
         weights[cluster.key] = sum(
             len(m.obj.props)
             for m in cluster.members
@@ -371,4 +384,7 @@ def name_clusters(
     names = assign_names(requests)
     order = sorted(requests, key=_priority)
     rank = {names[r.key]: number for number, r in enumerate(order)}
-    return names, rank
+    for key, name in names.items():
+        if name != valid_name(bases[key]):
+            sources[key] += f"; `{bases[key]}` went to a component with more evidence"
+    return names, rank, sources

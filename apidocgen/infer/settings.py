@@ -26,9 +26,9 @@ class Thresholds:
     unalike_share: float = 0.1  # rule 6
     named_unalike_share: float = 0.3  # rule 6, when a whole name is shared
     title_word_same_collection: bool = True  # rule 2: a title word alone needs one collection
-    # optional properties (`evidence`)
-    family_optional: bool = True  # rule O2: a property some views of a resource lack
-    sibling_optional_share: float = 0.5  # rule O3: share of a component's places that vary
+    # optional and nullable properties (`evidence`)
+    operation_places: bool = True  # rule O1: every example of an operation is one place
+    description_marks: bool = True  # rule O2: descriptions that say optional or null
     # names (`naming`)
     resource_names: bool = True  # rule N1: an object linking to itself names its resource
     container_siblings: int = 3  # rule N2: like siblings take their container's name

@@ -60,6 +60,7 @@ from apidocgen.infer.records import BodySample
 from apidocgen.infer.settings import DEFAULT, Thresholds
 from apidocgen.infer.strategies import ArrayKind, MapKind, Node, ObjectKind
 
+Join = tuple[int, int, str]  # two positions whose clusters a rule merged, and the rule
 MAX_CANDIDATES = 200  # bounds pairwise work on hostile input (see `_overlapping`)
 
 
@@ -117,6 +118,7 @@ def collect_positions(samples: Sequence[BodySample], roots: Sequence[Node]) -> l
                             path,
                             sample.section,
                             resource if path in ("", "[]") else "",
+                            sample.operation_id,
                         )
                     )
                     for key in sorted(strategy.props, reverse=True):
@@ -280,6 +282,7 @@ class _Clusters:
         self.parent = list(range(len(evidence.positions)))
         # per cluster root: for each slot, one representative position per child cluster
         self.slots = [{slot: [child] for slot, child in slots.items()} for slots in evidence.slots]
+        self.joins: list[Join] = []  # every merge made, with its reason (for `explain`)
 
     def find(self, item: int) -> int:
         root = item
@@ -293,13 +296,14 @@ class _Clusters:
         mine, theirs = self.keys[a], self.keys[b]
         return not mine or not theirs or _same_name_match(mine, theirs, self.t)
 
-    def union(self, first: int, second: int) -> None:
-        pending = [(first, second)]
+    def union(self, first: int, second: int, reason: str) -> None:
+        pending = [(first, second, reason)]
         while pending:
-            a, b = pending.pop()
-            a, b = self.find(a), self.find(b)
+            x, y, why = pending.pop()
+            a, b = self.find(x), self.find(y)
             if a == b:
                 continue
+            self.joins.append((x, y, why))
             keep, gone = (a, b) if a < b else (b, a)
             self.parent[gone] = keep
             kept_slots = self.slots[keep]
@@ -310,7 +314,7 @@ class _Clusters:
                     if match is None:
                         mine.append(child)
                     else:
-                        pending.append((match, child))
+                        pending.append((match, child, f"congruence: both under `{slot[0]}`"))
             self.slots[gone] = {}
 
 
@@ -345,14 +349,14 @@ def _shapes(evidence: _Evidence) -> list[_Shape]:
 
 def _candidate_pairs(
     shapes: Sequence[_Shape], evidence: _Evidence
-) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
     """Pairs of shapes (by index) that a rule joins: (strong pairs, weak pairs).
 
     Weak pairs (a small shape inside a larger one of the same name, or a loose overlap of two
     small shapes) are only taken when unambiguous: see `unify`.
     """
-    strong: set[tuple[int, int]] = set()
-    weak: set[tuple[int, int]] = set()
+    strong: dict[tuple[int, int], str] = {}
+    weak: dict[tuple[int, int], str] = {}
     by_hint: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_resource: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, shape in enumerate(shapes):
@@ -370,27 +374,30 @@ def _candidate_pairs(
         keys, other = shapes[small].keys, shapes[big].keys
         return established[small] and keys < other and _jaccard(keys, other) < near
 
-    def consider(i: int, j: int, same_name: bool, vouched: bool = False) -> None:
+    def consider(i: int, j: int, hint: str = "", vouched: bool = False) -> None:
         a, b = shapes[i], shapes[j]
         if i == j or a.role != b.role:
             return
         jaccard = _jaccard(a.keys, b.keys)
-        if a.keys == b.keys or (
+        if a.keys == b.keys:
+            found, reason = strong, "rule 1: the same keys"
+        elif (
             len(a.keys | b.keys) >= t.any_name_min_keys
             and jaccard >= t.any_name_jaccard
             and evidence.keeps_required(a.members[0], b.members[0])
         ):
-            found = strong
-        elif same_name and _same_name_match(a.keys, b.keys, t) and not summary(i, j):
+            found, reason = strong, f"rule 3: keys overlap by {jaccard:.2f}"
+        elif hint and _same_name_match(a.keys, b.keys, t) and not summary(i, j):
             big_enough = min(len(a.keys), len(b.keys)) >= t.strong_min_keys
             found = strong if jaccard >= t.same_name_jaccard and big_enough else weak
+            reason = f"rule 2: both named `{hint}`, keys overlap by {jaccard:.2f}"
         else:
             return
         # a shared whole name vouches for the pair: what differs under it is variation of one
         # thing (events whose entries differ by kind); a shared title word does not
         share = t.named_unalike_share if vouched else t.unalike_share
         if evidence.compatible(a.members[0], b.members[0], share):
-            found.add((min(i, j), max(i, j)))
+            found.setdefault((min(i, j), max(i, j)), reason)
 
     # every same-name match overlaps by Jaccard >= min(same_name_jaccard, subset_share)
     loosest = min(t.same_name_jaccard, t.subset_share)
@@ -406,11 +413,11 @@ def _candidate_pairs(
                 # one word each of two titles ("organization secret", "organization
                 # variable") is no evidence of one thing outside one collection
                 continue
-            consider(i, j, True, hint in a.names and hint in b.names)
+            consider(i, j, hint, hint in a.names and hint in b.names)
 
     # Bodies of endpoints on one collection are one resource (the list items, the item, the
     # created item), even when the list shows a summary: a looser overlap suffices.
-    for members in by_resource.values():
+    for (_, resource), members in by_resource.items():
         for i, j in _overlapping(members, shapes, t.resource_overlap):
             a, b = shapes[i], shapes[j]
             if (
@@ -419,11 +426,13 @@ def _candidate_pairs(
                 and not summary(i, j, t.any_name_jaccard)
                 and evidence.compatible(a.members[0], b.members[0], t.named_unalike_share)
             ):
-                strong.add((min(i, j), max(i, j)))
+                strong.setdefault(
+                    (min(i, j), max(i, j)), f"rule 4: bodies of one collection `{resource}`"
+                )
 
     # identical key sets and any-name overlaps, across all shapes
     for i, j in _overlapping(range(len(shapes)), shapes, t.any_name_jaccard):
-        consider(i, j, False)
+        consider(i, j)
     return strong, weak
 
 
@@ -472,8 +481,9 @@ def _established(shapes: Sequence[_Shape], evidence: _Evidence) -> list[bool]:
 
 def unify(
     positions: Sequence[Position], thresholds: Thresholds = DEFAULT
-) -> tuple[list[Cluster], list[int]]:
-    """Clusters of positions, and each position's cluster key.
+) -> tuple[list[Cluster], list[int], list[Join]]:
+    """Clusters of positions, each position's cluster key, and every merge made with its
+    reason (two positions and the rule that joined their clusters).
 
     Strong pairs are joined first. A weak pair is then joined only when all the weak partners of
     each of its shapes lie in one strong cluster: a bare `{id}` that fits inside a user and
@@ -484,17 +494,27 @@ def unify(
     clusters = _Clusters(evidence)
     for shape in shapes:
         for member in shape.members[1:]:
-            clusters.union(shape.members[0], member)
+            clusters.union(shape.members[0], member, "identical evidence")
+    if thresholds.operation_places:
+        # rule O1: the examples of one operation show one place, whatever they differ in
+        first: dict[tuple[str, str, str], int] = {}
+        for position in positions:
+            if position.request_root or not position.obj.props:
+                continue
+            place = (position.operation, position.role, position.path)
+            other = first.setdefault(place, position.index)
+            if other != position.index and evidence.kinds_compatible(other, position.index):
+                clusters.union(other, position.index, "rule O1: one operation's examples")
     strong, weak = _candidate_pairs(shapes, evidence)
-    for i, j in sorted(strong):
-        clusters.union(shapes[i].members[0], shapes[j].members[0])
+    for (i, j), reason in sorted(strong.items()):
+        clusters.union(shapes[i].members[0], shapes[j].members[0], reason)
     partners: dict[int, set[int]] = defaultdict(set)
     for i, j in weak:
         partners[i].add(clusters.find(shapes[j].members[0]))
         partners[j].add(clusters.find(shapes[i].members[0]))
-    for i, j in sorted(weak):
+    for (i, j), reason in sorted(weak.items()):
         if len(partners[i]) == 1 and len(partners[j]) == 1:
-            clusters.union(shapes[i].members[0], shapes[j].members[0])
+            clusters.union(shapes[i].members[0], shapes[j].members[0], reason + " (unambiguous)")
     owner = [clusters.find(p.index) for p in positions]
     grouped: dict[int, Cluster] = {}
     for position in positions:
@@ -503,4 +523,4 @@ def unify(
         )
     for cluster in grouped.values():
         cluster.key = cluster.members[0].index
-    return list(grouped.values()), owner
+    return list(grouped.values()), owner, clusters.joins

@@ -75,6 +75,7 @@ def body_samples(endpoints: Sequence[Endpoint], sections: Sequence[Section]) -> 
             api_path=d.api_path or "",
             method=d.method,
             section=section,
+            description=d.description or "",
         )
         response = endpoint.examples.response
         if response is not None and not response.is_error and response.body.is_structured:

@@ -22,7 +22,7 @@ from apidocgen.incremental import last_run
 if TYPE_CHECKING:
     from apidocgen.result import RunResult
 
-COMMANDS = ("generate", "check", "lint", "mock", "migrate", "diff", "import")
+COMMANDS = ("generate", "check", "lint", "mock", "migrate", "diff", "import", "explain")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("migrate", "rewrite endpoint pages of the older hand-written format as descriptors"),
         ("diff", "report what changed in the API since BASE, and whether it breaks clients"),
         ("import", "turn recorded traffic (HAR files) into descriptors and examples"),
+        ("explain", "say where an inferred model occurs, what was merged into it and why"),
     ):
         command = sub.add_parser(name, help=text, description=text)
         _add_common(command)
@@ -67,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
             _add_diff_options(command)
         if name == "import":
             _add_import_options(command)
+        if name == "explain":
+            command.add_argument("component", help="the model (component) name, e.g. User")
         if name == "mock":
             command.add_argument(
                 "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
@@ -195,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
             return _diff(config, args)
         if command == "import":
             return _import(config, args)
+        if command == "explain":
+            return _explain(config, args)
         if command == "mock":
             from apidocgen.mock import serve
 
@@ -335,6 +340,44 @@ def _import(config: Config, args: argparse.Namespace) -> int:
         f"apidocgen: {len(exchanges)} exchange(s) read; {len(plan.created)} new descriptor(s),"
         f" {len(written) - len(plan.created)} updated"
     )
+    return EXIT_OK
+
+
+def _explain(config: Config, args: argparse.Namespace) -> int:
+    import difflib
+
+    from apidocgen.infer import explain_components
+    from apidocgen.pipeline import collect_samples
+
+    samples, diagnostics = collect_samples(config)
+    DiagnosticPrinter(quiet=args.quiet).print_all(diagnostics)
+    accounts = explain_components(samples)
+    account = accounts.get(args.component)
+    if account is None:
+        folded = {name: a.name for a in accounts.values() for name in a.folded}
+        if args.component in folded:
+            account = accounts[folded[args.component]]
+        else:
+            close = difflib.get_close_matches(args.component, list(accounts), n=5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            print(f"apidocgen: error: no model named {args.component!r}{hint}", file=sys.stderr)
+            return EXIT_FAIL
+    print(f"{account.name}")
+    print(f"  name: {account.name_source}")
+    if account.folded:
+        print(f"  identical to it, folded in: {', '.join(account.folded)}")
+    print(f"  occurs at {len(account.occurrences)} places:")
+    for place in account.occurrences:
+        print(f"    {place}")
+    shown = len(account.merges)
+    more = f" (first {shown} shown)" if shown < account.merge_count else ""
+    print(f"  merged {account.merge_count} times{more}:")
+    for merge in account.merges:
+        print(f"    {merge.first} + {merge.second}: {merge.reason}")
+    if account.marks:
+        print("  optional or nullable from other evidence:")
+        for note in account.marks:
+            print(f"    {note}")
     return EXIT_OK
 
 

@@ -6,7 +6,8 @@ usage: .venv/bin/python bench/fidelity.py [CORPUS_DIR] [--quicktype BIN | --quic
 Scores, with the shared `fidelity.py`, an OpenAPI document built by `bench_infer` from this
 checkout's inference (or `--openapi`, e.g. the real `OUT/openapi.json` of `generate.py`), the
 GenSON baseline, and quicktype when given (running it takes minutes; `--quicktype-json` reuses
-a document it wrote before). Prints one line of figures per tool.
+a document it wrote before). Prints one line of figures per tool. For held-out figures per
+tag fold (mean and worst fold), run `bench/cv.py`.
 """
 
 from __future__ import annotations

@@ -129,3 +129,36 @@ def test_deleting_a_descriptor_removes_its_outputs(tmp_path: Path) -> None:
     assert run_cli("--input", str(source), "--output", str(out)).returncode == 0
     assert not (out / "teams" / "delete-team-details.md").exists()
     assert (out / "teams" / "put-team-details.md").exists()
+
+
+def _endpoint(title: str, path: str, body: object) -> str:
+    return json.dumps(
+        {
+            "api_path": path,
+            "method": "GET",
+            "title": title,
+            "example_response": "HTTP/1.1 200 OK\nContent-Type: application/json\n\n"
+            + json.dumps(body),
+        }
+    )
+
+
+def test_explain_prints_places_merges_and_the_names_source(tmp_path: Path) -> None:
+    user = {"login": "a", "id": 1, "url": "https://api.x.test/users/a", "type": "User"}
+    docs = tmp_path / "api-docs"
+    write_descriptor(docs / "repos", "get-repo.md", _endpoint("Get a repository",
+                     "/repos/{owner}/{repo}", {"id": 1, "url": "https://api.x.test/repos/o/r", "owner": user}))  # fmt: skip
+    write_descriptor(docs / "issues", "get-issue.md", _endpoint("Get an issue",
+                     "/issues/{n}", {"id": 2, "title": "t", "assignee": user}))  # fmt: skip
+    shown = run_cli("explain", "User", "--input", str(docs), "--output", str(tmp_path / "out"))
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "User"
+    assert lines[1] == "  name: rule N1: its places link to the `User` resource"
+    assert "    get_issue.response /assignee" in lines
+    assert "    get_repo.response /owner" in lines
+    assert any("identical evidence" in line for line in lines)
+    missing = run_cli("explain", "Usr", "--input", str(docs), "--output", str(tmp_path / "out"))
+    assert missing.returncode == 1
+    assert "did you mean User?" in missing.stderr
+    assert not (tmp_path / "out").exists()  # explaining writes nothing

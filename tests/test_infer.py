@@ -688,3 +688,107 @@ def test_arbitrary_json_never_crashes_and_validates_many(
     values: list[Any], titles: list[str]
 ) -> None:
     _check_arbitrary(values, titles)
+
+
+# --- names from identity, containers; grouping by collection -----------------------------
+
+
+def _linked_user(login: str) -> dict[str, Any]:
+    return dict(USER, login=login, url=f"https://api.x.test/users/{login}")
+
+
+def test_an_object_linking_to_itself_is_named_after_its_resource_not_its_role() -> None:
+    """Rule N1: the user under `owner`, `assignee` and `author` is a User; the keys are
+    roles. The name comes from the link's collection (no endpoint returns the user)."""
+    samples = [
+        sample({"id": 1, "url": "https://api.x.test/repos/o/r", "owner": _linked_user("a")},
+               "a.response", title="Get a repository", api_path="/repos/{owner}/{repo}"),
+        sample([{"id": 2, "url": "https://api.x.test/repos/o/r/issues/2",
+                 "assignee": _linked_user("b"), "owner": _linked_user("c")}],
+               "b.response", title="List issues", api_path="/repos/{owner}/{repo}/issues"),
+        sample({"id": 3, "url": "https://api.x.test/repos/o/r/issues/3", "owner": _linked_user("d"),
+                "author": _linked_user("e")},
+               "c.response", title="Get an issue", api_path="/repos/{owner}/{repo}/issues/{n}"),
+    ]  # fmt: skip
+    result = infer_schemas(samples)
+    assert resolve_ref(result, "a.response", "owner") == "User"
+    assert resolve_ref(result, "c.response", "author") == "User"
+    assert result.roots["a.response"] == {"$ref": REF + "Repository"}
+    assert result.roots["c.response"] == {"$ref": REF + "Issue"}
+    assert_all_valid(samples, result)
+
+
+def test_a_link_that_points_outside_the_api_names_nothing() -> None:
+    hook = {"url": "https://hooks.example.com/deliver", "content_type": "json", "secret": "s"}
+    result = infer_schemas([sample({"id": 1, "config": hook}, title="Get a hook")])
+    assert resolve_ref(result, "ep.response", "config") == "Config"
+
+
+def test_like_values_of_one_object_take_its_name() -> None:
+    """Rule N2: `_links.self`, `_links.html`, `_links.issue` are links, not an `Html`."""
+    links = {key: {"href": f"https://x.test/{key}"} for key in ("self", "html", "issue")}
+    result = infer_schemas([sample({"id": 1, "_links": links}, title="Get a pull request")])
+    root = resolve(result, result.roots["ep.response"])
+    container = resolve(result, root["properties"]["_links"])
+    assert {p["$ref"] for p in container["properties"].values()} == {REF + "Link"}
+
+
+def test_one_title_word_does_not_merge_things_of_two_collections() -> None:
+    """A secret and a variable share `organization` in their titles and most keys; different
+    collections keep them apart. The same keys under one collection still merge."""
+    secret = {
+        "name": "S",
+        "created_at": "2020-01-01T00:00:00Z",
+        "updated_at": "2020-01-01T00:00:00Z",
+        "visibility": "all",
+        "selected_repositories_url": "https://x.test/s",
+    }
+    variable = dict(secret, value="v")
+    samples = [
+        sample(secret, "a.response", title="Get an organization secret",
+               api_path="/orgs/{org}/actions/secrets/{name}"),
+        sample(variable, "b.response", title="Get an organization variable",
+               api_path="/orgs/{org}/actions/variables/{name}"),
+    ]  # fmt: skip
+    result = infer_schemas(samples)
+    assert result.roots["a.response"] != result.roots["b.response"]
+    together = infer_schemas(
+        [samples[0], sample(variable, "b.response", title="Update an organization secret",
+                            api_path="/orgs/{org}/actions/secrets/{name}")]
+    )  # fmt: skip
+    assert together.roots["a.response"] == together.roots["b.response"]
+
+
+# --- optional and nullable from more evidence --------------------------------------------
+
+
+def test_examples_of_one_operation_are_one_place() -> None:
+    """Rule O1: two examples of one operation; the property one lacks is optional, even where
+    the two shapes share too few keys for any other rule to merge them."""
+    full = {"id": 1, "state": "open", "labels": ["a"], "merged": False, "note": "x"}
+    short = {"id": 2, "body": "b"}
+    samples = [
+        sample(full, "op.response"),
+        BodySample("op.response#2", "response", short, "op", "Get a thing", "/things/{id}",
+                   "GET", "things"),
+    ]  # fmt: skip
+    result = infer_schemas(samples)
+    assert result.roots["op.response"] == result.roots["op.response#2"]
+    schema = resolve(result, result.roots["op.response"])
+    assert schema.get("required") == ["id"]
+    assert_all_valid(samples, result)
+
+
+def test_a_description_that_says_null_or_optional_marks_the_field() -> None:
+    """Rule O2: "`email` ... will have a value of `null`" makes `email` nullable; "`plan` is
+    only included ..." makes `plan` optional; other fields keep their evidence."""
+    text = (
+        "Gets a user. If you do not set a public address for `email`, then it will have a "
+        "value of `null`.\n\nThe `plan` object is only included for the authenticated user."
+    )
+    user = {"login": "a", "email": "a@x.test", "plan": {"name": "pro"}}
+    result = infer_schemas([BodySample("ep.response", "response", user, "ep", "Get a user",
+                                       "/users/{u}", "GET", "users", description=text)])  # fmt: skip
+    schema = resolve(result, result.roots["ep.response"])
+    assert schema["properties"]["email"]["type"] == ["string", "null"]
+    assert schema["required"] == ["email", "login"]

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from apidocgen.infer.evidence import Marks
 from apidocgen.infer.nullability import nullable_by_name
 from apidocgen.infer.positions import Cluster
 from apidocgen.infer.strategies import Node, ObjectKind, Schema, Strategy
@@ -57,10 +58,12 @@ class SchemaEmitter:
         owner: Sequence[int],
         names: Mapping[int, str],
         null_names: Mapping[str, frozenset[str]] | None = None,
+        marks: Marks | None = None,
     ) -> None:
         self.owner = owner  # position -> cluster key
         self.names = names  # cluster key -> component name (clusters with properties only)
         self.null_names = null_names or {}  # see `nullability`
+        self.marks = marks or Marks()  # see `evidence`
 
     def schema_of(self, nodes: Sequence[Node], force_null: bool = False) -> Schema:
         """The schema of every value seen at any of `nodes`."""
@@ -99,19 +102,26 @@ class SchemaEmitter:
         total = sum(member.obj.count for member in cluster.members)
         nodes: dict[str, list[Node]] = {}
         seen: dict[str, int] = {}
+        optional: set[str] = set()
+        nullable: set[str] = set()
         for member in cluster.members:
             for key, node in member.obj.props.items():
                 nodes.setdefault(key, []).append(node)
                 seen[key] = seen.get(key, 0) + member.obj.presence[key]
+            optional |= self.marks.optional.get(member.index, set())
+            nullable |= self.marks.nullable.get(member.index, set())
         keys = sorted(nodes)
         schema: Schema = {
             "type": "object",
             "properties": {
-                key: self.schema_of(nodes[key], nullable_by_name(self.null_names, key, nodes[key]))
+                key: self.schema_of(
+                    nodes[key],
+                    key in nullable or nullable_by_name(self.null_names, key, nodes[key]),
+                )
                 for key in keys
             },
         }
-        required = [key for key in keys if seen[key] == total]
+        required = [key for key in keys if seen[key] == total and key not in optional]
         if required:
             schema["required"] = required
         return schema

@@ -8,23 +8,40 @@ from typing import Any
 
 from apidocgen.infer.documented import merge_documented
 from apidocgen.infer.emit import REF_PREFIX, SchemaEmitter
+from apidocgen.infer.evidence import collect_marks
+from apidocgen.infer.explain import ComponentExplanation, explain_clusters
+from apidocgen.infer.identity import PathIndex, object_words, resource_names
 from apidocgen.infer.maps import detect_maps
 from apidocgen.infer.naming import name_clusters
 from apidocgen.infer.nullability import nullable_names
 from apidocgen.infer.observe import observe
 from apidocgen.infer.records import BodySample, InferenceResult
+from apidocgen.infer.settings import DEFAULT, Thresholds
 from apidocgen.infer.strategies import Schema
 from apidocgen.infer.unify import collect_positions, unify
 
 
-def infer(samples: Sequence[BodySample]) -> InferenceResult:
+def infer(samples: Sequence[BodySample], thresholds: Thresholds = DEFAULT) -> InferenceResult:
     """Infer one schema per sample, sharing named components across samples."""
+    return _run(samples, thresholds, explaining=False)[0]
+
+
+def explain(
+    samples: Sequence[BodySample], thresholds: Thresholds = DEFAULT
+) -> dict[str, ComponentExplanation]:
+    """Inference's account of every component (see `explain`)."""
+    return _run(samples, thresholds, explaining=True)[1]
+
+
+def _run(
+    samples: Sequence[BodySample], thresholds: Thresholds, *, explaining: bool
+) -> tuple[InferenceResult, dict[str, ComponentExplanation]]:
     ordered = sorted(samples, key=lambda s: (s.key, s.role, s.operation_id))
     roots = [observe(sample.value) for sample in ordered]
     for root in roots:
         detect_maps(root)
     positions = collect_positions(ordered, roots)
-    clusters, owner = unify(positions)
+    clusters, owner, joins = unify(positions, thresholds)
     # components: clusters with properties, and request bodies with documented fields (an
     # empty example body still documents what may be sent)
     named = [
@@ -32,8 +49,16 @@ def infer(samples: Sequence[BodySample]) -> InferenceResult:
         for c in clusters
         if any(m.obj.props or (m.request_root and ordered[m.sample].documented) for m in c.members)
     ]
-    names, rank = name_clusters(named, owner, ordered)
-    emitter = SchemaEmitter(owner, names, nullable_names(positions))
+    identities = (
+        resource_names(named, PathIndex(ordered), object_words(positions))
+        if thresholds.resource_names
+        else {}
+    )
+    names, rank, sources = name_clusters(
+        named, owner, ordered, identities, thresholds.container_siblings
+    )
+    marks = collect_marks(ordered, positions, thresholds)
+    emitter = SchemaEmitter(owner, names, nullable_names(positions), marks)
     components: dict[str, Schema] = {}
     for cluster in named:
         schema = emitter.component(cluster)
@@ -46,16 +71,21 @@ def infer(samples: Sequence[BodySample]) -> InferenceResult:
     for sample, root in zip(ordered, roots, strict=True):
         roots_of.setdefault(sample.key, []).append(root)
     bodies = {key: emitter.schema_of(found) for key, found in roots_of.items()}
-    components, bodies = _deduplicate(components, bodies, rank)
-    return InferenceResult(dict(sorted(components.items())), dict(sorted(bodies.items())))
+    components, bodies, folded = _deduplicate(components, bodies, rank)
+    result = InferenceResult(dict(sorted(components.items())), dict(sorted(bodies.items())))
+    if not explaining:
+        return result, {}
+    accounts = explain_clusters(named, names, sources, joins, positions, ordered, marks, folded)
+    return result, accounts
 
 
 def _deduplicate(
     components: dict[str, Schema], bodies: dict[str, Schema], rank: dict[str, int]
-) -> tuple[dict[str, Schema], dict[str, Schema]]:
+) -> tuple[dict[str, Schema], dict[str, Schema], dict[str, str]]:
     """Fold components with identical schemas into one (the highest-ranked name), repeatedly:
     folding can make more components identical. A component's references to itself compare
-    equal across components."""
+    equal across components. Also returns each folded name's keeper."""
+    folded: dict[str, str] = {}
     while True:
         keeper: dict[str, str] = {}
         first_of: dict[str, str] = {}
@@ -68,7 +98,10 @@ def _deduplicate(
             else:
                 first_of[text] = name
         if not keeper:
-            return components, bodies
+            return components, bodies, folded
+        for name, kept in keeper.items():
+            folded[name] = kept
+        folded = {name: keeper.get(kept, kept) for name, kept in folded.items()}
         components = {
             name: _rename_refs(schema, keeper)
             for name, schema in components.items()

@@ -20,7 +20,7 @@ import hashlib
 import keyword
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -271,31 +271,84 @@ def _by_count(counts: Counter[str]) -> list[str]:
     ]
 
 
-def name_clusters(
-    clusters: Sequence[Cluster], owner: Sequence[int], samples: Sequence[BodySample]
-) -> tuple[dict[int, str], dict[str, int]]:
-    """Component names by cluster key, and each name's rank (lower = kept a contested name).
+def _container_names(clusters: Sequence[Cluster], min_siblings: int) -> dict[int, str]:
+    """Names of places that are one of several like values of one object (rule N2).
 
-    A cluster's base name is the one most of its places suggest (the longer among equals: it is
-    the more specific). A contested base goes to the cluster with the most evidence under it:
-    the number of properties observed at the places that suggest it, so that a full `Team`
-    resource outranks the three-property team summary embedded in projects, and the simple
-    user seen in hundreds of places outranks one detailed user endpoint.
+    When at least `min_siblings` properties of one object hold the same kind of thing
+    (`_links: {self: {href}, html: {href}, ...}`), those property names are roles of the
+    values, and the object's own property names what they are (`_links` -> `Link`).
     """
+    found: dict[int, str] = {}
+    for cluster in clusters:
+        siblings: dict[tuple[int, int | None], list[Position]] = {}
+        for member in cluster.members:
+            if member.parent is not None and member.path.count("/") >= 2:
+                siblings.setdefault((member.sample, member.parent), []).append(member)
+        for group in siblings.values():
+            if len({m.path for m in group}) < min_siblings:
+                continue
+            container = group[0].path.rsplit("/", 2)[-2]
+            words = singular_words(words_of(container))
+            if words:
+                for member in group:
+                    found[member.index] = pascal(words)
+    return found
+
+
+def name_clusters(
+    clusters: Sequence[Cluster],
+    owner: Sequence[int],
+    samples: Sequence[BodySample],
+    identities: Mapping[int, str] | None = None,
+    min_siblings: int = 3,
+) -> tuple[dict[int, str], dict[str, int], dict[int, str]]:
+    """Component names by cluster key, each name's rank (lower = kept a contested name), and
+    where each name came from (for `explain`).
+
+    A cluster whose places link to themselves is named after the resource the links point at
+    (`identities`, from `identity.resource_names`: rule N1), whatever property it sits under.
+    Otherwise its base name is the one most of its places suggest (the longer among equals: it
+    is the more specific), a place among several like siblings speaking for its container
+    (rule N2). A contested base goes to the cluster with the most evidence under it: the number
+    of properties observed at the places that suggest it, so that a full `Team` resource
+    outranks the three-property team summary embedded in projects, and the simple user seen in
+    hundreds of places outranks one detailed user endpoint.
+    """
+    identities = identities or {}
+    contained = _container_names(clusters, min_siblings)
+
+    def member_names(member: Position) -> list[str]:
+        name = contained.get(member.index)
+        return [name] if name else _member_names(member)
+
     bases: dict[int, str] = {}
     weights: dict[int, int] = {}
+    sources: dict[int, str] = {}
     for cluster in clusters:
         support: Counter[str] = Counter()
         for member in cluster.members:
-            support.update(set(_member_names(member)))
-        base = (
+            support.update(set(member_names(member)))
+        base = identities.get(cluster.key) or (
             min(support.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0]
             if support
             else _FALLBACK
         )
         bases[cluster.key] = base
+        if cluster.key in identities:
+            sources[cluster.key] = f"rule N1: its places link to the `{base}` resource"
+        else:
+            via = (
+                " (rule N2: like values of one object)"
+                if any(m.index in contained for m in cluster.members)
+                else ""
+            )
+            sources[cluster.key] = (
+                f"suggested by {support[base]} of its {len(cluster.members)} places{via}"
+            )
         weights[cluster.key] = sum(
-            len(m.obj.props) for m in cluster.members if base in _member_names(m)
+            len(m.obj.props)
+            for m in cluster.members
+            if cluster.key in identities or base in member_names(m)
         ) or len(cluster.members)
     requests = []
     for cluster in clusters:
@@ -331,4 +384,7 @@ def name_clusters(
     names = assign_names(requests)
     order = sorted(requests, key=_priority)
     rank = {names[r.key]: number for number, r in enumerate(order)}
-    return names, rank
+    for key, name in names.items():
+        if name != valid_name(bases[key]):
+            sources[key] += f"; `{bases[key]}` went to a component with more evidence"
+    return names, rank, sources

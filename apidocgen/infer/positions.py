@@ -23,6 +23,7 @@ class Position:
     path: str  # within the body, e.g. "/items[]/owner"
     section: str  # the API area of the sample
     resource: str = ""  # for a response body (or its items): the collection its path names
+    operation: str = ""  # the operation id of the sample
 
     @property
     def request_root(self) -> bool:

@@ -30,6 +30,7 @@ class BodySample:
     method: str
     section: str
     documented: tuple[DocumentedField, ...] = ()
+    description: str = ""  # the endpoint's description (it may say a field is optional)
 
 
 @dataclass(frozen=True)

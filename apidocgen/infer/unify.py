@@ -12,7 +12,9 @@ own evidence (never on a growing cluster):
    by Jaccard >= `SAME_NAME_JACCARD`, or one holds >= `SUBSET_SHARE` of the other and is inside
    it. Overlaps of shapes with fewer than `STRONG_MIN_KEYS` keys, and subsets, are weak: taken
    only when each side's weak partners all lie in one cluster, so a bare `{id}` inside both a
-   user and a repository bridges nothing.
+   user and a repository bridges nothing. A name that is only one word of each side's title
+   ("Get an organization secret", "Get an organization variable") counts only for bodies of
+   one collection (rule 4's): the same keys alone do not make a secret a variable.
 3. Any name: Jaccard >= `ANY_NAME_JACCARD` over >= `ANY_NAME_MIN_KEYS` keys, and neither lacks a
    property the other always has (`owner`, `author`, `assignee` are all simple users).
 4. Same collection: response bodies of endpoints on one REST collection (`GET /projects/`,
@@ -55,17 +57,10 @@ from apidocgen.infer.naming import (
 )
 from apidocgen.infer.positions import Cluster, Position
 from apidocgen.infer.records import BodySample
+from apidocgen.infer.settings import DEFAULT, Thresholds
 from apidocgen.infer.strategies import ArrayKind, MapKind, Node, ObjectKind
 
-SAME_NAME_JACCARD = 0.6  # rule 2
-SUBSET_SHARE = 0.6  # rule 2
-STRONG_MIN_KEYS = 3  # rule 2: smaller overlaps are weak
-ANY_NAME_JACCARD = 0.8  # rule 3 (0.8 and 0.9 measure the same with the required-keys guard)
-ANY_NAME_MIN_KEYS = 6  # rule 3
-RESOURCE_OVERLAP = 0.3  # rule 4: Sentry's project list (16 keys) is 0.39 of its detail (41)
-STABLE_MIN = 3  # rule 5
-UNALIKE_SHARE = 0.1  # rule 6
-NAMED_UNALIKE_SHARE = 0.3  # rule 6 (Sentry's latest/oldest events differ in 2 of 31)
+Join = tuple[int, int, str]  # two positions whose clusters a rule merged, and the rule
 MAX_CANDIDATES = 200  # bounds pairwise work on hostile input (see `_overlapping`)
 
 
@@ -123,6 +118,7 @@ def collect_positions(samples: Sequence[BodySample], roots: Sequence[Node]) -> l
                             path,
                             sample.section,
                             resource if path in ("", "[]") else "",
+                            sample.operation_id,
                         )
                     )
                     for key in sorted(strategy.props, reverse=True):
@@ -176,8 +172,9 @@ class _Evidence:
     """Per-position features: key set, kinds per key, child places, and a deep signature (two
     positions with equal deep signatures have identical trees of keys and kinds)."""
 
-    def __init__(self, positions: Sequence[Position]) -> None:
+    def __init__(self, positions: Sequence[Position], thresholds: Thresholds = DEFAULT) -> None:
         self.positions = positions
+        self.t = thresholds
         self.keys = [frozenset(p.obj.props) for p in positions]
         self.kinds = [{key: _kinds(node) for key, node in p.obj.props.items()} for p in positions]
         self.slots = [_slots(p.obj) for p in positions]
@@ -223,7 +220,7 @@ class _Evidence:
         whose `metadata` differs with the kind of event, among thirty shared fields, are.
         Objects that differ stay apart after the merge (see `_Clusters`).
         """
-        share = UNALIKE_SHARE if share < 0 else share
+        share = self.t.unalike_share if share < 0 else share
         agree, unalike = self._differences(a, b)
         return agree and unalike <= share * min(len(self.keys[a]), len(self.keys[b]))
 
@@ -242,7 +239,7 @@ class _Evidence:
             for slot in sorted(mine.keys() & theirs.keys()):
                 x, y = mine[slot], theirs[slot]
                 kx, ky = self.keys[x], self.keys[y]
-                if kx and ky and not _same_name_match(kx, ky):
+                if kx and ky and not _same_name_match(kx, ky, self.t):
                     unalike += 1
                     continue
                 below_agree, below = self._differences(x, y)
@@ -266,11 +263,11 @@ class _Shape:
     members: list[int] = field(default_factory=list)
 
 
-def _same_name_match(a: frozenset[str], b: frozenset[str]) -> bool:
-    if _jaccard(a, b) >= SAME_NAME_JACCARD:
+def _same_name_match(a: frozenset[str], b: frozenset[str], t: Thresholds) -> bool:
+    if _jaccard(a, b) >= t.same_name_jaccard:
         return True
     small, big = (a, b) if len(a) <= len(b) else (b, a)
-    return small <= big and len(small) >= SUBSET_SHARE * len(big)
+    return small <= big and len(small) >= t.subset_share * len(big)
 
 
 class _Clusters:
@@ -281,9 +278,11 @@ class _Clusters:
 
     def __init__(self, evidence: _Evidence) -> None:
         self.keys = evidence.keys
+        self.t = evidence.t
         self.parent = list(range(len(evidence.positions)))
         # per cluster root: for each slot, one representative position per child cluster
         self.slots = [{slot: [child] for slot, child in slots.items()} for slots in evidence.slots]
+        self.joins: list[Join] = []  # every merge made, with its reason (for `explain`)
 
     def find(self, item: int) -> int:
         root = item
@@ -295,15 +294,16 @@ class _Clusters:
 
     def _alike(self, a: int, b: int) -> bool:
         mine, theirs = self.keys[a], self.keys[b]
-        return not mine or not theirs or _same_name_match(mine, theirs)
+        return not mine or not theirs or _same_name_match(mine, theirs, self.t)
 
-    def union(self, first: int, second: int) -> None:
-        pending = [(first, second)]
+    def union(self, first: int, second: int, reason: str) -> None:
+        pending = [(first, second, reason)]
         while pending:
-            a, b = pending.pop()
-            a, b = self.find(a), self.find(b)
+            x, y, why = pending.pop()
+            a, b = self.find(x), self.find(y)
             if a == b:
                 continue
+            self.joins.append((x, y, why))
             keep, gone = (a, b) if a < b else (b, a)
             self.parent[gone] = keep
             kept_slots = self.slots[keep]
@@ -314,7 +314,7 @@ class _Clusters:
                     if match is None:
                         mine.append(child)
                     else:
-                        pending.append((match, child))
+                        pending.append((match, child, f"congruence: both under `{slot[0]}`"))
             self.slots[gone] = {}
 
 
@@ -349,14 +349,14 @@ def _shapes(evidence: _Evidence) -> list[_Shape]:
 
 def _candidate_pairs(
     shapes: Sequence[_Shape], evidence: _Evidence
-) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
     """Pairs of shapes (by index) that a rule joins: (strong pairs, weak pairs).
 
     Weak pairs (a small shape inside a larger one of the same name, or a loose overlap of two
     small shapes) are only taken when unambiguous: see `unify`.
     """
-    strong: set[tuple[int, int]] = set()
-    weak: set[tuple[int, int]] = set()
+    strong: dict[tuple[int, int], str] = {}
+    weak: dict[tuple[int, int], str] = {}
     by_hint: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_resource: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, shape in enumerate(shapes):
@@ -365,6 +365,7 @@ def _candidate_pairs(
         for resource in sorted(shape.resources):
             by_resource[(shape.role, resource)].append(index)
     established = _established(shapes, evidence)
+    t = evidence.t
 
     def summary(i: int, j: int, near: float = 1.0) -> bool:
         """One is an established shape of its own, inside the other (and overlapping it by
@@ -373,50 +374,65 @@ def _candidate_pairs(
         keys, other = shapes[small].keys, shapes[big].keys
         return established[small] and keys < other and _jaccard(keys, other) < near
 
-    def consider(i: int, j: int, same_name: bool, vouched: bool = False) -> None:
+    def consider(i: int, j: int, hint: str = "", vouched: bool = False) -> None:
         a, b = shapes[i], shapes[j]
         if i == j or a.role != b.role:
             return
         jaccard = _jaccard(a.keys, b.keys)
-        if a.keys == b.keys or (
-            len(a.keys | b.keys) >= ANY_NAME_MIN_KEYS
-            and jaccard >= ANY_NAME_JACCARD
+        if a.keys == b.keys:
+            found, reason = strong, "rule 1: the same keys"
+        elif (
+            len(a.keys | b.keys) >= t.any_name_min_keys
+            and jaccard >= t.any_name_jaccard
             and evidence.keeps_required(a.members[0], b.members[0])
         ):
-            found = strong
-        elif same_name and _same_name_match(a.keys, b.keys) and not summary(i, j):
-            big_enough = min(len(a.keys), len(b.keys)) >= STRONG_MIN_KEYS
-            found = strong if jaccard >= SAME_NAME_JACCARD and big_enough else weak
+            found, reason = strong, f"rule 3: keys overlap by {jaccard:.2f}"
+        elif hint and _same_name_match(a.keys, b.keys, t) and not summary(i, j):
+            big_enough = min(len(a.keys), len(b.keys)) >= t.strong_min_keys
+            found = strong if jaccard >= t.same_name_jaccard and big_enough else weak
+            reason = f"rule 2: both named `{hint}`, keys overlap by {jaccard:.2f}"
         else:
             return
         # a shared whole name vouches for the pair: what differs under it is variation of one
         # thing (events whose entries differ by kind); a shared title word does not
-        share = NAMED_UNALIKE_SHARE if vouched else UNALIKE_SHARE
+        share = t.named_unalike_share if vouched else t.unalike_share
         if evidence.compatible(a.members[0], b.members[0], share):
-            found.add((min(i, j), max(i, j)))
+            found.setdefault((min(i, j), max(i, j)), reason)
 
-    # every same-name match overlaps by Jaccard >= min(SAME_NAME_JACCARD, SUBSET_SHARE)
-    loosest = min(SAME_NAME_JACCARD, SUBSET_SHARE)
+    # every same-name match overlaps by Jaccard >= min(same_name_jaccard, subset_share)
+    loosest = min(t.same_name_jaccard, t.subset_share)
     for (_, hint), members in by_hint.items():
         for i, j in _overlapping(members, shapes, loosest):
-            consider(i, j, True, hint in shapes[i].names and hint in shapes[j].names)
+            a, b = shapes[i], shapes[j]
+            if (
+                t.title_word_same_collection
+                and hint not in a.names
+                and hint not in b.names
+                and not a.resources & b.resources
+            ):
+                # one word each of two titles ("organization secret", "organization
+                # variable") is no evidence of one thing outside one collection
+                continue
+            consider(i, j, hint, hint in a.names and hint in b.names)
 
     # Bodies of endpoints on one collection are one resource (the list items, the item, the
     # created item), even when the list shows a summary: a looser overlap suffices.
-    for members in by_resource.values():
-        for i, j in _overlapping(members, shapes, RESOURCE_OVERLAP):
+    for (_, resource), members in by_resource.items():
+        for i, j in _overlapping(members, shapes, t.resource_overlap):
             a, b = shapes[i], shapes[j]
             if (
                 a.role == b.role
-                and _jaccard(a.keys, b.keys) >= RESOURCE_OVERLAP  # a subset share >= t is too
-                and not summary(i, j, ANY_NAME_JACCARD)
-                and evidence.compatible(a.members[0], b.members[0], NAMED_UNALIKE_SHARE)
+                and _jaccard(a.keys, b.keys) >= t.resource_overlap  # a subset share >= t is too
+                and not summary(i, j, t.any_name_jaccard)
+                and evidence.compatible(a.members[0], b.members[0], t.named_unalike_share)
             ):
-                strong.add((min(i, j), max(i, j)))
+                strong.setdefault(
+                    (min(i, j), max(i, j)), f"rule 4: bodies of one collection `{resource}`"
+                )
 
     # identical key sets and any-name overlaps, across all shapes
-    for i, j in _overlapping(range(len(shapes)), shapes, ANY_NAME_JACCARD):
-        consider(i, j, False)
+    for i, j in _overlapping(range(len(shapes)), shapes, t.any_name_jaccard):
+        consider(i, j)
     return strong, weak
 
 
@@ -459,32 +475,46 @@ def _established(shapes: Sequence[_Shape], evidence: _Evidence) -> list[bool]:
     areas: dict[frozenset[str], set[str]] = defaultdict(set)
     for shape in shapes:
         areas[shape.keys].update(evidence.positions[m].section for m in shape.members)
-    return [bool(STABLE_MIN) and len(areas[shape.keys]) >= STABLE_MIN for shape in shapes]
+    stable = evidence.t.stable_min
+    return [bool(stable) and len(areas[shape.keys]) >= stable for shape in shapes]
 
 
-def unify(positions: Sequence[Position]) -> tuple[list[Cluster], list[int]]:
-    """Clusters of positions, and each position's cluster key.
+def unify(
+    positions: Sequence[Position], thresholds: Thresholds = DEFAULT
+) -> tuple[list[Cluster], list[int], list[Join]]:
+    """Clusters of positions, each position's cluster key, and every merge made with its
+    reason (two positions and the rule that joined their clusters).
 
     Strong pairs are joined first. A weak pair is then joined only when all the weak partners of
     each of its shapes lie in one strong cluster: a bare `{id}` that fits inside a user and
     inside a repository says nothing about which it is, and must not bridge the two.
     """
-    evidence = _Evidence(positions)
+    evidence = _Evidence(positions, thresholds)
     shapes = _shapes(evidence)
     clusters = _Clusters(evidence)
     for shape in shapes:
         for member in shape.members[1:]:
-            clusters.union(shape.members[0], member)
+            clusters.union(shape.members[0], member, "identical evidence")
+    if thresholds.operation_places:
+        # rule O1: the examples of one operation show one place, whatever they differ in
+        first: dict[tuple[str, str, str], int] = {}
+        for position in positions:
+            if position.request_root or not position.obj.props:
+                continue
+            place = (position.operation, position.role, position.path)
+            other = first.setdefault(place, position.index)
+            if other != position.index and evidence.kinds_compatible(other, position.index):
+                clusters.union(other, position.index, "rule O1: one operation's examples")
     strong, weak = _candidate_pairs(shapes, evidence)
-    for i, j in sorted(strong):
-        clusters.union(shapes[i].members[0], shapes[j].members[0])
+    for (i, j), reason in sorted(strong.items()):
+        clusters.union(shapes[i].members[0], shapes[j].members[0], reason)
     partners: dict[int, set[int]] = defaultdict(set)
     for i, j in weak:
         partners[i].add(clusters.find(shapes[j].members[0]))
         partners[j].add(clusters.find(shapes[i].members[0]))
-    for i, j in sorted(weak):
+    for (i, j), reason in sorted(weak.items()):
         if len(partners[i]) == 1 and len(partners[j]) == 1:
-            clusters.union(shapes[i].members[0], shapes[j].members[0])
+            clusters.union(shapes[i].members[0], shapes[j].members[0], reason + " (unambiguous)")
     owner = [clusters.find(p.index) for p in positions]
     grouped: dict[int, Cluster] = {}
     for position in positions:
@@ -493,4 +523,4 @@ def unify(positions: Sequence[Position]) -> tuple[list[Cluster], list[int]]:
         )
     for cluster in grouped.values():
         cluster.key = cluster.members[0].index
-    return list(grouped.values()), owner
+    return list(grouped.values()), owner, clusters.joins

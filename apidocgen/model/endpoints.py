@@ -80,6 +80,7 @@ def body_samples(endpoints: Sequence[Endpoint], sections: Sequence[Section]) -> 
             api_path=d.api_path or "",
             method=d.method,
             section=section,
+            description=d.description or "",
         )
         every = [endpoint.examples, *(parsed for _, parsed in endpoint.more)]
         for parsed in every:

@@ -8,6 +8,8 @@ from typing import Any, Self
 from apidocgen.infer.formats import detect_format
 from apidocgen.infer.strategies.base import Child, Emitter, Schema, Strategy, register
 
+SAMPLE_CHARS = 500  # of the value kept as a sample: enough for any URL a name comes from
+
 
 @register
 class StringKind(Strategy):
@@ -17,12 +19,13 @@ class StringKind(Strategy):
     priority = 40
     rank = 30
 
-    __slots__ = ("empty", "format")
+    __slots__ = ("empty", "format", "sample")
 
     def __init__(self) -> None:
         super().__init__()
         self.format: str | None = None
         self.empty = 0  # how many values were ""
+        self.sample: str | None = None  # the first non-empty value (cut), for self links
 
     @staticmethod
     def matches(value: Any) -> bool:
@@ -31,6 +34,8 @@ class StringKind(Strategy):
     def add(self, value: Any) -> Iterable[Child]:
         if not value:
             self.empty += 1
+        elif self.sample is None:
+            self.sample = value[:SAMPLE_CHARS]
         # once two values disagree there is no format to keep: stop checking
         if self.count == 0:
             self.format = detect_format(value)
@@ -46,6 +51,8 @@ class StringKind(Strategy):
             self.format = None
         self.count += other.count
         self.empty += other.empty
+        if self.sample is None:
+            self.sample = other.sample
         return []
 
     @classmethod

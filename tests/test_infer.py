@@ -28,7 +28,7 @@ from apidocgen.infer.formats import (
     is_uuid,
 )
 from apidocgen.infer.maps import is_data_key
-from apidocgen.infer.naming import singular, title_words, valid_name, words_of
+from apidocgen.infer.naming import pascal, singular, title_words, valid_name, words_of
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = "#/components/schemas/"
@@ -448,8 +448,21 @@ def test_weird_property_names_give_valid_identifiers() -> None:
     _, result = infer_one(value)
     for name in result.components:
         assert name.isidentifier() and name.isascii(), name
-        assert not name[-1].isdigit() and not keyword.iskeyword(name) and len(name) <= 120
+        assert not any(ch.isdigit() for ch in name), name
+        assert not keyword.iskeyword(name) and len(name) <= 120
     assert "Class" in result.components
+
+
+def test_numbers_qualify_a_name_they_never_appear_in_it() -> None:
+    score = {"vector_string": "CVSS:3.1/AV:N", "score": 7.5}
+    value = {
+        "severities": {"cvss_v3": score, "cvss_v4": dict(score, score=None)},
+        "checksum": {"sha256": {"value": "ab", "verified": True}},
+    }
+    _, result = infer_one(value)
+    assert "Cvss" in result.components  # not CvssV3 (nor CvssV3Object)
+    assert "Sha" in result.components  # a word's letters stay when enough are left
+    assert not any(ch.isdigit() for name in result.components for ch in name)
 
 
 def test_request_body_is_named_after_the_title() -> None:
@@ -492,7 +505,8 @@ def test_word_helpers() -> None:
     ]
     assert title_words("List repositories for a user", "response") == ("repositories",)
     assert title_words("Create a New Project", "request") == ("create", "new", "project")
-    assert valid_name("Sha256")[-1].isalpha()
+    assert valid_name("Sha256") == "Sha"
+    assert pascal(["oauth2", "token"]) == "OauthToken" and pascal(["cvss", "v3"]) == "Cvss"
     assert valid_name("None") != "None"
 
 

@@ -9,9 +9,10 @@ under it keeps it (see `name_clusters`); a loser whose properties are a subset o
 winner's is its summary (`TeamSummary`); any other takes context words in front, nearest
 first: the shape it appears in (`Event` + `User`), the endpoint title, the section, title and
 property path, then a distinguishing property (`UserWithEmail`). Every name is an ASCII
-PascalCase identifier that does not end in a digit and is neither a Python keyword nor a name
-the generated models import. Names depend only on each component's own evidence and that of
-its rivals for a name, so adding an unrelated endpoint renames nothing.
+PascalCase identifier without digits (`cvss_v3` -> `Cvss`: see `pascal`) that is neither a
+Python keyword nor a name the generated models import. Names depend only on each component's
+own evidence and that of its rivals for a name, so adding an unrelated endpoint renames
+nothing.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ _RESERVED = frozenset(
     )
 )  # fmt: skip
 _FALLBACK = "Model"
-_SUFFIX_FOR_DIGIT = "Object"
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+MIN_LETTERS = 3  # of a word with digits, for its letters to stay in a name
 
 
 def words_of(text: str) -> tuple[str, ...]:
@@ -129,8 +131,18 @@ def singular_words(words: Sequence[str]) -> tuple[str, ...]:
 
 
 def pascal(words: Iterable[str]) -> str:
-    """PascalCase of lower-case words."""
-    return "".join(word[:1].upper() + word[1:] for word in words)[:MAX_NAME]
+    """PascalCase of lower-case words, without digits: a number in a word qualifies a thing (a
+    version, a size: `cvss_v3`, `sha256`), it does not name it. A word keeps its letters when
+    at least `MIN_LETTERS` remain (`sha256` -> `Sha`) and is left out otherwise (`v3`), unless
+    nothing else would be left."""
+    given = list(words)
+    letters = [word.translate(_NO_DIGITS) for word in given]
+    kept = [
+        word
+        for word, original in zip(letters, given, strict=True)
+        if word == original or len(word) >= MIN_LETTERS
+    ] or [word for word in letters if word]
+    return "".join(word[:1].upper() + word[1:] for word in kept)[:MAX_NAME]
 
 
 @lru_cache(maxsize=4096)
@@ -165,18 +177,14 @@ def full_title_words(title: str, role: str) -> tuple[str, ...]:
 
 
 def valid_name(name: str) -> str:
-    """`name` made a safe class name: starts with a letter, no trailing digit, not reserved."""
+    """`name` made a safe class name: starts with a letter, holds no digit, not reserved."""
+    name = name.translate(_NO_DIGITS)
     if not name:
         return _FALLBACK
     if not name[0].isalpha():
         name = _FALLBACK + name
-    if (
-        name[-1].isdigit()
-        or keyword.iskeyword(name)
-        or name in _RESERVED
-        or name in ("None", "True", "False")
-    ):
-        name += _SUFFIX_FOR_DIGIT if name[-1].isdigit() else "Model"
+    if keyword.iskeyword(name) or name in _RESERVED or name in ("None", "True", "False"):
+        name += "Model"
     return name
 
 
@@ -256,8 +264,8 @@ def _member_names(position: Position) -> list[str]:
     if position.from_title and position.role == "request":
         return [pascal(words) + ("Request" if position.path == "" else "RequestItem")]
     if position.from_title:
-        return [pascal(words[start:]) for start in range(len(words))]
-    return [pascal(words)]
+        return [name for start in range(len(words)) if (name := pascal(words[start:]))]
+    return [name] if (name := pascal(words)) else []
 
 
 def _ending_with(context: str, base: str) -> str:

@@ -732,6 +732,25 @@ def test_an_object_linking_to_itself_is_named_after_its_resource_not_its_role() 
     assert_all_valid(samples, result)
 
 
+def test_titles_are_not_read_as_abbreviations_paths_are() -> None:
+    """A resource named by its GET title keeps the title's words ("pull request", though the
+    API also names a `requester`); one named by its path spells the API's word out."""
+    pull = {"id": 1, "url": "https://api.x.test/repos/o/r/pulls/1", "number": 1}
+    samples = [
+        sample(pull, "a.response", title="Get a pull request",
+               api_path="/repos/{owner}/{repo}/pulls/{n}"),
+        sample({"id": 2, "url": "https://api.x.test/repos/o/r", "name": "r",
+                "repository": {"id": 3, "name": "s", "private": False},
+                "requester": {"login": "x", "id": 4, "type": "User"}},
+               "b.response", title="Show a thing", api_path="/things/{repo}"),
+        sample([{"id": 5, "url": "https://api.x.test/repos/o/r", "name": "t"}], "c.response",
+               title="List things", api_path="/repos/{owner}/{repo}/things"),
+    ]  # fmt: skip
+    result = infer_schemas(samples)
+    assert result.roots["a.response"] == {"$ref": REF + "PullRequest"}  # not PullRequester
+    assert result.roots["c.response"]["items"] == {"$ref": REF + "Repository"}  # `repos`
+
+
 def test_a_link_that_points_outside_the_api_names_nothing() -> None:
     hook = {"url": "https://hooks.example.com/deliver", "content_type": "json", "secret": "s"}
     result = infer_schemas([sample({"id": 1, "config": hook}, title="Get a hook")])

@@ -50,7 +50,7 @@ def _run(
         if any(m.obj.props or (m.request_root and ordered[m.sample].documented) for m in c.members)
     ]
     identities = (
-        resource_names(named, PathIndex(ordered), object_words(positions))
+        resource_names(named, PathIndex(ordered, object_words(positions)))
         if thresholds.resource_names
         else {}
     )

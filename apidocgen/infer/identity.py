@@ -37,9 +37,16 @@ def _segments(path: str) -> tuple[str, ...]:
 
 class PathIndex:
     """The API's path templates (and their starts that end at a parameter), each with the
-    words that name the resource found there."""
+    words that name the resource found there.
 
-    def __init__(self, samples: Sequence[BodySample]) -> None:
+    A collection abbreviated in paths (`repos`, `orgs`) takes the API's longer spelling when
+    the API names objects by one (`vocabulary`: the words object places are named by, most
+    frequent first). Titles are prose, never abbreviated: their words stay as they are (a
+    "pull request" is not a "pull requester").
+    """
+
+    def __init__(self, samples: Sequence[BodySample], vocabulary: Sequence[str] = ()) -> None:
+        self._vocabulary = vocabulary
         titles: dict[tuple[str, ...], str] = {}
         for sample in samples:
             if sample.method.upper() == "GET" and sample.role == "response":
@@ -56,7 +63,7 @@ class PathIndex:
                     continue
                 title = titles.get(start)
                 words = title_words(title, "response") if title else ()
-                self._names[start] = words or singular_words(words_of(literal[-1]))
+                self._names[start] = words or self._spelled_out(literal[-1])
         # the template starts, reversed, as a trie: links are matched from their last segment
         self._trie: _Trie = {}
         for key, words in self._names.items():
@@ -104,7 +111,19 @@ class PathIndex:
         segments = [part for part in parts.path.split("/") if part]
         if len(segments) < 2 or len(segments) % 2:
             return ()
-        return singular_words(words_of(segments[-2]))
+        return self._spelled_out(segments[-2])
+
+    def _spelled_out(self, segment: str) -> tuple[str, ...]:
+        """The words of a path segment, singular, the last one spelled out: the first
+        vocabulary word that starts with it (`repo` -> `repository`)."""
+        words = singular_words(words_of(segment))
+        if not words or len(words[-1]) < MIN_ABBREVIATION:
+            return words
+        word = words[-1]
+        longer = next(
+            (w for w in self._vocabulary if w.startswith(word) and len(w) > len(word)), word
+        )
+        return (*words[:-1], longer)
 
 
 def self_link(obj: ObjectKind) -> str | None:
@@ -117,16 +136,12 @@ def self_link(obj: ObjectKind) -> str | None:
     return None
 
 
-def resource_names(
-    clusters: Sequence[Cluster], index: PathIndex, vocabulary: Sequence[str] = ()
-) -> dict[int, str]:
+def resource_names(clusters: Sequence[Cluster], index: PathIndex) -> dict[int, str]:
     """For each cluster whose places link to themselves, the resource name most of those links
     give (by cluster key); clusters whose links disagree or point nowhere get none.
 
     A link that matches no template still names its collection when its host is one that
-    other links into matched templates use (`PathIndex.fallback`). A collection abbreviated in
-    paths (`repos`, `orgs`) takes the API's longer spelling when the API names objects by one
-    (`vocabulary`: the words object places are named by, most frequent first).
+    other links into matched templates use (`PathIndex.fallback`).
     """
     links = {
         m.index: link for c in clusters for m in c.members[:MAX_LINKS] if (link := self_link(m.obj))
@@ -148,19 +163,12 @@ def resource_names(
             continue
         words, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
         if words and 2 * count > total:
-            names[cluster.key] = pascal((*words[:-1], _spelled_out(words[-1], vocabulary)))
+            names[cluster.key] = pascal(words)
     return names
 
 
 def _host(link: str) -> str:
     return urlsplit(link).netloc.lower()
-
-
-def _spelled_out(word: str, vocabulary: Sequence[str]) -> str:
-    """`word`, or the first vocabulary word that spells it out (`repo` -> `repository`)."""
-    if len(word) < MIN_ABBREVIATION:
-        return word
-    return next((w for w in vocabulary if w.startswith(word) and len(w) > len(word)), word)
 
 
 def object_words(positions: Sequence[Position]) -> list[str]:

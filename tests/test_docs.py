@@ -180,6 +180,11 @@ def document(*ops: dict[str, Any], components: dict[str, Any] | None = None) -> 
                         "tags": {"type": "object", "additionalProperties": {"type": "integer"}},
                         "note": {"type": ["string", "null"], "format": "date-time"},
                         "either": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+                        "gone": {"type": "null"},
+                        "mixed": {"type": ["string", "integer", "null"]},
+                        "maybe_owner": {
+                            "anyOf": [{"$ref": "#/components/schemas/Owner"}, {"type": "null"}]
+                        },
                     },
                     "required": ["id"],
                 },
@@ -305,10 +310,17 @@ def test_endpoint_page_tables_samples_and_fields() -> None:
     )
     assert "<tr><td><code>tags</code></td><td>map of integer</td>" in page
     assert (
-        "<tr><td><code>note</code></td><td>string (date-time), nullable</td><td><code>null</code></td></tr>"
+        "<tr><td><code>note</code></td><td>string (date-time) or null</td><td><code>null</code></td></tr>"
         in page
     )
-    assert "<tr><td><code>either</code></td><td>integer, nullable</td>" in page
+    assert "<tr><td><code>either</code></td><td>integer or null</td>" in page
+    assert "<tr><td><code>gone</code></td><td>always null in the examples</td>" in page
+    assert "<tr><td><code>mixed</code></td><td>string, integer or null</td>" in page
+    assert (
+        '<tr><td><code>maybe_owner</code></td><td><a href="../models.md#model-owner">Owner</a>'
+        " or null</td>" in page
+    )
+    assert "nullable" not in page
     assert 'Operation <code>get_thing</code> in <a href="index.md">Things</a>' in page
 
 

@@ -84,8 +84,7 @@ class EndpointView:
         schema = param.schema or {}
         return {
             "name": code_span(param.name),
-            "type": self.site.schemas.type_label(schema, self.page),
-            "format": self.site.schemas.format_label(schema),
+            "type": self.site.schemas.type_phrase(schema, self.page),
             "required": "yes" if param.required else "no",
             "description": safe_markdown(param.description, self.cell_ctx),
         }
@@ -109,8 +108,7 @@ class EndpointView:
                 rows.append(
                     {
                         "name": code_span(name),
-                        "type": self.site.schemas.type_label(prop, self.page),
-                        "format": self.site.schemas.format_label(prop),
+                        "type": self.site.schemas.type_phrase(prop, self.page),
                         "required": "yes" if name in required else "no",
                         "description": safe_markdown(
                             str(prop_resolved.get("description") or ""), self.cell_ctx
@@ -122,7 +120,7 @@ class EndpointView:
             "media": code_span(media),
             "rows": rows,
             "model": self.site.schemas.model_link(model, self.page) if model else None,
-            "type": self.site.schemas.type_label(content.schema or {}, self.page)
+            "type": self.site.schemas.type_phrase(content.schema or {}, self.page)
             if not rows
             else None,
         }

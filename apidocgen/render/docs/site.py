@@ -365,7 +365,7 @@ class Site:
                     "name": plain_text(name),
                     "anchor": self.schemas.anchors[name],
                     "description": safe_markdown(str(resolved.get("description") or ""), ctx),
-                    "type": self.schemas.type_label(resolved, page)
+                    "type": self.schemas.type_phrase(resolved, page)
                     if not resolved.get("properties")
                     else "object",
                     "fields": rows,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apidocgen.naming import slug
-from apidocgen.render.docs.markup import code_span, html_code_span, plain_text
+from apidocgen.render.docs.markup import code_span, html_code_span, html_field_path, plain_text
 from apidocgen.render.docs.sanitize import MarkdownContext, relative_link, safe_markdown
 
 JsonDict = dict[str, Any]
@@ -296,7 +296,7 @@ def field_rows(
             format_label = schemas.format_label(prop, as_html)
             rows.append(
                 FieldRow(
-                    path=html_code_span(path) if as_html else code_span(path),
+                    path=html_field_path(path) if as_html else code_span(path),
                     type=type_label,
                     nullable="yes" if nullable else "no",
                     format=format_label,

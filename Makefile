@@ -5,6 +5,9 @@ export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# axe-core, for the accessibility tests (tests/test_site_browser.py): from npm into .venv.
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/node_modules/axe-core/axe.min.js
 
 .PHONY: site test generate check lint serve bench clean
 
@@ -18,6 +21,14 @@ $(STAMP): pyproject.toml
 		$(VENV)/mitmproxy/bin/python -m pip install --quiet --disable-pip-version-check \
 		mitmproxy; } || echo "mitmproxy could not be installed: its HAR test will skip"
 	@touch $(STAMP)
+
+$(AXE): | $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --prefix $(VENV) axe-core@$(AXE_VERSION) \
+			|| echo "axe-core could not be installed: the accessibility tests will be skipped"; \
+	else \
+		echo "npm is missing: the accessibility tests will be skipped"; \
+	fi
 
 generate: $(STAMP)
 	$(BIN)/python generate.py
@@ -34,7 +45,7 @@ site: generate
 serve: generate
 	$(BIN)/mkdocs serve
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)

@@ -38,6 +38,9 @@ class Config:
     # the API (0: no page), or with `changelog_tags` its last tags; only when it is in git.
     changelog: int = 10
     changelog_tags: bool = False
+    # Where the navigation puts the hand-written guides (the input folder's own pages),
+    # grouped apart from the API sections: "first" (before them) or "last".
+    guides: str = "first"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -107,6 +110,7 @@ def config_from_mapping(
     return config, problems
 
 
+GUIDES_PLACES = ("first", "last")
 # Later stages walk JSON values recursively in places; a deeper limit would risk the stack.
 MAX_DEPTH_LIMIT = 256
 
@@ -126,6 +130,9 @@ def check_config(config: Config, where: str) -> list[Diagnostic]:
             problems.append(
                 error(where, 1, 1, f"{key} '{name}' is not an environment variable name")
             )
+    if config.guides not in GUIDES_PLACES:
+        places = " or ".join(f"'{p}'" for p in GUIDES_PLACES)
+        problems.append(error(where, 1, 1, f"guides must be {places}, not '{config.guides}'"))
     if config.base_url is not None and not re.match(r"https?://[^\s/]+", config.base_url):
         problems.append(error(where, 1, 1, f"base_url '{config.base_url}' is not an http(s) URL"))
     return problems

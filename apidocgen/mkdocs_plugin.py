@@ -66,14 +66,29 @@ log = logging.getLogger("mkdocs.plugins.apidocgen")
 # spent per tag, and on an API site these are most of them (highlighting and tables).
 _SEARCH_PLUGIN_MODULES = ("material.plugins.search", "mkdocs.contrib.search")
 _SEARCH_NOISE = re.compile(
-    r"</?(?:span|table|thead|tbody|tfoot|tr|th|td|label|input|small)\b[^>]*>"
+    r"</?(?:span|table|thead|tbody|tfoot|tr|label|input|small|wbr)\b[^>]*>|<t[hd]\b[^>]*>"
 )
+# The end of a table cell or tab label becomes a space in what search indexes: its text
+# must not run into the next.
+_SEARCH_CELL_END = re.compile(r"</(?:t[hd]|label)>")
+# How search splits text into words, unless mkdocs.yml says otherwise: also at the slashes
+# and braces of paths, the dots and brackets of code and the case changes of camelCase, so
+# that `/api/0/issues/{issue_id}/events/`, `client.events.list_issue_events()` and
+# `listIssueEvents` are found by any of their words. Unlike mkdocs-material's separator for
+# sites that document code, an underscore joins: `list_issue_events` and `issue_id` are
+# words of their own, found whole (and by their start).
+SEARCH_SEPARATOR = r'[\s\u200b\-,:!=\[\]{}()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])'
+
+
+# mkdocs-material's search dialog has no accessible name; it gets its search box's label.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_SEARCH_BOX_LABEL = re.compile(r'<input [^>]*class="md-search__input"[^>]*aria-label="([^"<>]*)"')
 
 # What mkdocs, Python-Markdown, pymdown-extensions and Material put into page content.
 _TAGS = frozenset(
     "a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption figure "
     "h1 h2 h3 h4 h5 h6 hr i img input ins kbd label li mark ol p pre s small span strong sub summary "
-    "sup table tbody td tfoot th thead tr u ul "
+    "sup table tbody td tfoot th thead tr u ul wbr "
     # Inline icons (pymdownx.emoji with Material's icon sets): shapes only, no scripts or links.
     "svg path g circle rect line polyline polygon".split()
 )
@@ -112,6 +127,10 @@ class ApidocgenPluginConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]
     # Highlight the generator's code blocks in the plugin (the markup pymdownx.highlight makes,
     # without its per-block cost); false leaves them to pymdownx.
     fast_code_blocks = c.Type(bool, default=True)
+    # The site's text in the reader's system fonts, so that no page asks another host (Google
+    # Fonts) for any; false keeps the theme's font setting. A site that self-hosts its fonts
+    # (mkdocs-material's privacy plugin) keeps its fonts either way.
+    system_fonts = c.Type(bool, default=True)
 
 
 class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-untyped-call]
@@ -130,8 +149,11 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
 
     # ---- configuration -------------------------------------------------------------------
 
+    # Before the search plugin's own on_config, which fills in its defaults.
+    @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        """Resolve the generator's configuration; link the stylesheet."""
+        """Resolve the generator's configuration; link the stylesheet; make the site ask no
+        other host for fonts, and search split paths and code into words."""
         self.base_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.user_nav = config.nav is not None
         pyproject = Path(self.config.config) if self.config.config else Path("pyproject.toml")
@@ -162,10 +184,18 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 )
         self.generator_config = generator_config
         if STYLESHEET not in config.extra_css:
-            config.extra_css.append(STYLESHEET)
+            config.extra_css.insert(0, STYLESHEET)  # first: the site's own stylesheets win
+        if self.config.system_fonts:
+            use_system_fonts(config)
+        set_search_separator(config)
         if self.config.sanitize:
             self._cleaner = page_cleaner()
         self._lighten_for_search = self._only_search_reads_page_context(config)
+        # Endpoint pages lay out their columns as HTML blocks with Markdown inside.
+        if not {"md_in_html", "markdown.extensions.md_in_html"} & {
+            e for e in config.markdown_extensions if isinstance(e, str)
+        }:
+            config.markdown_extensions.append("md_in_html")
         extensions, configs = list(config.markdown_extensions), dict(config.mdx_configs)
         fast = self.config.fast_code_blocks and highlight_is_reproducible(extensions, configs)
         tables = None
@@ -279,6 +309,10 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             self._prefetch.close()
             self._prefetch = None
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Name the search dialog (accessibility: a dialog needs a name)."""
+        return label_search_dialog(output)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._stop_prefetch()
 
@@ -345,7 +379,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         if not self._lighten_for_search:
             return context
         if page.content and "data-search-exclude" not in page.content:
-            light = _SEARCH_NOISE.sub("", page.content)
+            light = _SEARCH_NOISE.sub("", _SEARCH_CELL_END.sub(" ", page.content))
             self._held_content[id(page)] = (page.content, light)
             page.content = light
         return context
@@ -359,6 +393,41 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         return context
 
     on_page_context = CombinedEvent(_before_search, _after_search)
+
+
+def label_search_dialog(output: str) -> str:
+    """The page with mkdocs-material's search dialog named after its search box."""
+    at = output.find(_SEARCH_DIALOG)
+    if at < 0:
+        return output
+    found = _SEARCH_BOX_LABEL.search(output, at)
+    label = found.group(1) if found else "Search"
+    named = _SEARCH_DIALOG[:-1] + f' aria-label="{label}">'
+    return output[:at] + named + output[at + len(_SEARCH_DIALOG) :]
+
+
+def use_system_fonts(config: MkDocsConfig) -> None:
+    """mkdocs-material loads its fonts from Google Fonts unless `theme.font` is false (or the
+    privacy plugin downloads them at build time and serves them with the site)."""
+    if config.theme.name != "material" or config.theme.get("font") is False:
+        return
+    for plugin in config.plugins.values():
+        module = type(plugin).__module__
+        if module.startswith("material.plugins.privacy") and plugin.config.get("enabled", True):
+            return
+    config.theme["font"] = False
+
+
+def set_search_separator(config: MkDocsConfig) -> None:
+    """`SEARCH_SEPARATOR` for the search plugin, unless mkdocs.yml gives it one."""
+    for plugin in config.plugins.values():
+        module = type(plugin).__module__
+        if module.startswith("material.plugins.search") and not plugin.config.get("separator"):
+            plugin.config["separator"] = SEARCH_SEPARATOR
+        elif module.startswith("mkdocs.contrib.search") and plugin.config.get("separator") == (
+            r"[\s\-]+"  # mkdocs' default: the option has no "unset" value
+        ):
+            plugin.config["separator"] = SEARCH_SEPARATOR
 
 
 def _in_site(src_uri: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import posixpath
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -208,6 +209,7 @@ def _model_and_render(
 
     parallel = len(api.schemas) >= _PARALLEL_MODELS_THRESHOLD
     render_units(api, config, reuse, result, worker, parallel_models=parallel)
+    result.diagnostics.extend(_empty_sections(api, shown_input, strict=config.strict))
     result.diagnostics.extend(_output_path_problems(api, result, shown_input))
     lap("render")
 
@@ -254,6 +256,29 @@ def _build(
         version=config.version,
         base_url=config.base_url,
     )
+
+
+def _empty_sections(api: Api, shown: str, *, strict: bool) -> list[Diagnostic]:
+    """A warning for each section (a folder with an index.md) without any endpoint or page
+    in it or below it: its page only says that it has none."""
+    used: set[str] = set()
+    for folder in [posixpath.dirname(op.source) for op in api.operations] + [
+        page.section for page in api.pages if page.stem != "index"
+    ]:
+        while folder and folder not in used:
+            used.add(folder)
+            folder = posixpath.dirname(folder)
+    make = error if strict else warning
+    return [
+        make(
+            f"{shown.rstrip('/')}/{section.source}",
+            1,
+            1,
+            f"section '{section.title}' has no endpoints or pages: its page says so",
+        )
+        for section in api.folders
+        if section.path and section.source and section.path not in used
+    ]
 
 
 def _output_path_problems(api: Api, result: RunResult, shown: str) -> list[Diagnostic]:

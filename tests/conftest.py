@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,3 +75,19 @@ def write_descriptor(folder: Path, name: str, front: str, body: str = "") -> Pat
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
     return path
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The accessibility checks' results (recorded by tests/test_site_browser.py as the
+    `axe` property of each test), whichever process ran them."""
+    lines = [
+        str(value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for name, value in getattr(report, "user_properties", [])
+        if name == "axe" and getattr(report, "when", "call") == "call"
+    ]
+    if lines:
+        terminalreporter.section("axe-core")
+        for line in sorted(lines):
+            terminalreporter.line(line)

@@ -71,8 +71,10 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_seed_site_has_the_endpoint_page(seed_site: Path) -> None:
     page = (seed_site / "events" / "get-group-events" / "index.html").read_text("utf-8")
     assert "<title>List an Issue&#x27;s Events" in page or "<title>List an Issue's Events" in page
-    assert "apidocgen-method-get" in page and "/api/0/issues/{issue_id}/events/" in page
+    assert "apidocgen-method-get" in page
+    assert "/api/<wbr>0/<wbr>issues/<wbr>{issue_id}/<wbr>events/" in page
     assert "stylesheets/apidocgen.css" in page
+    assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
 
 
 def test_sanitized_pages_keep_tabs_highlighting_and_details(seed_site: Path) -> None:
@@ -84,7 +86,12 @@ def test_sanitized_pages_keep_tabs_highlighting_and_details(seed_site: Path) -> 
         and '<label for="__tabbed_1_2">curl</label>' in article
     )
     assert '<span class="na">' in article  # highlighted header names
-    assert "<details" in article and "<summary>" in article
+    # The example response: its first lines, the rest behind a labelled checkbox.
+    assert (
+        '<div class="apidocgen-more-bar"><input type="checkbox" class="apidocgen-more"'
+        ' id="apidocgen-response-1"><label class="apidocgen-more-label" for="apidocgen-response-1">'
+        in article
+    )
     assert 'class="headerlink"' in article
     assert 'href="../../models/#model-' in article
 
@@ -117,8 +124,15 @@ def test_plugin_highlighting_matches_pymdownx(seed_site: Path, tmp_path: Path) -
 
 def test_generated_navigation_is_used(seed_site: Path) -> None:
     nav = primary_nav((seed_site / "index.html").read_text("utf-8"))
-    for title in ("Events", "Teams", "Pagination", "Models"):
+    for title in ("Guides", "Events", "Teams", "Models"):
         assert title in nav
+    assert nav.index("Guides") < nav.index("Events")  # the guides apart, before the API
+    guide = primary_nav((seed_site / "pagination" / "index.html").read_text("utf-8"))
+    assert "Pagination" in guide
+    # Endpoint entries carry their method (the page status Material draws, as a pill).
+    teams = primary_nav((seed_site / "teams" / "index.html").read_text("utf-8"))
+    assert teams.count('class="md-status md-status--method-') == 4
+    assert "md-status--method-delete" in teams and "md-status--method-post" in teams
 
 
 def test_non_documentation_outputs_stay_out_of_the_site(seed_site: Path) -> None:
@@ -295,3 +309,70 @@ def test_a_fresh_clone_builds_without_generating_first(tmp_path: Path) -> None:
     assert (tmp_path / "generated" / ".gitignore").read_bytes() == (
         ROOT / "generated" / ".gitignore"
     ).read_bytes()
+
+
+def test_the_site_uses_system_fonts_unless_it_hosts_its_own(tmp_path: Path) -> None:
+    """mkdocs-material asks Google Fonts for its fonts unless `font: false`: the plugin sets
+    it, unless told not to or the privacy plugin serves the fonts with the site."""
+    from mkdocs.config import load_config as load_mkdocs_config
+
+    def font_after_on_config(**changes: Any) -> Any:
+        path = site_config(tmp_path, ROOT / "api-docs", **changes.pop("plugin", {}))
+        data = yaml.safe_load(path.read_text("utf-8"))
+        data["plugins"] = changes.get("plugins", data["plugins"])
+        path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+        config = load_mkdocs_config(str(path))
+        config.plugins.on_config(config)
+        return config.theme["font"]
+
+    assert font_after_on_config() is False
+    assert font_after_on_config(plugin={"system_fonts": False}) == {
+        "text": "Roboto",
+        "code": "Roboto Mono",
+    }
+    options = {"input": str(ROOT / "api-docs"), "config": str(ROOT / "pyproject.toml")}
+    privacy = ["search", "privacy", {"apidocgen": options}]
+    assert font_after_on_config(plugins=privacy) == {"text": "Roboto", "code": "Roboto Mono"}
+
+
+def test_search_splits_paths_and_code_unless_mkdocs_yml_says_otherwise(tmp_path: Path) -> None:
+    from mkdocs.config import load_config as load_mkdocs_config
+
+    from apidocgen.mkdocs_plugin import SEARCH_SEPARATOR
+
+    path = site_config(tmp_path, ROOT / "api-docs")
+    config = load_mkdocs_config(str(path))
+    config.plugins.on_config(config)
+    assert config.plugins["material/search"].config["separator"] == SEARCH_SEPARATOR
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["plugins"][0] = {"search": {"separator": r"[\s]+"}}
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    config = load_mkdocs_config(str(path))
+    config.plugins.on_config(config)
+    assert config.plugins["material/search"].config["separator"] == r"[\s]+"
+
+
+def test_search_index_has_paths_client_methods_and_separate_cells(seed_site: Path) -> None:
+    index = json.loads((seed_site / "search" / "search_index.json").read_text("utf-8"))
+    by_location = {doc["location"]: doc["text"] for doc in index["docs"]}
+    head = by_location["events/get-group-events/#list-an-issues-events"]
+    assert "<code>/api/0/issues/{issue_id}/events/</code>" in head
+    assert "<code>client.events.list_issue_events()</code>" in head
+    assert "<code>get_group_events</code>" in head
+    # Table cells and tab labels do not run into each other.
+    fields = by_location["events/get-group-events/#response-fields"]
+    assert "<code>dist</code> always null in the examples <code>null</code>" in fields
+    assert "HTTP curl Python" in by_location["events/get-group-events/#example-request"]
+
+
+def test_search_dialog_is_named() -> None:
+    from apidocgen.mkdocs_plugin import label_search_dialog
+
+    page = (
+        '<div class="md-search" data-md-component="search" role="dialog">'
+        '<input type="text" class="md-search__input" name="query" aria-label="Suche">'
+    )
+    assert label_search_dialog(page).startswith(
+        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Suche">'
+    )
+    assert label_search_dialog("<p>no search</p>") == "<p>no search</p>"

@@ -11,13 +11,21 @@ from typing import Any
 from apidocgen.model import Content, Operation, Parameter
 from apidocgen.render.docs.examples import MAX_EXAMPLE_CHARS, RawHttp, pretty_json, shortened
 from apidocgen.render.docs.fields import FieldRow, JsonDict, field_rows, is_array, ref_name
-from apidocgen.render.docs.markup import code_block, code_span, html_code_span, plain_text
+from apidocgen.render.docs.markup import (
+    code_block,
+    code_span,
+    html_code_span,
+    html_path,
+    method_badge,
+    plain_text,
+)
 from apidocgen.render.docs.samples import CodeSamples, token_env
 from apidocgen.render.docs.sanitize import relative_link, safe_markdown
 from apidocgen.render.docs.site import Site
 from apidocgen.site_layout import OPENAPI_FILE
 
-_COLLAPSE_LINES = 30
+# An example response longer than this shows its first lines, the rest one click away.
+_CLAMP_LINES = 30
 
 
 def _attribute(value: str | None) -> str | None:
@@ -43,9 +51,12 @@ class EndpointView:
             "title": plain_text(op.summary or op.operation_id),
             "method": plain_text(op.method),
             "method_class": re.sub(r"[^a-z]", "", op.method.lower()),
+            # The page's `status` in its front matter: its navigation entry's method pill.
+            "status": "method-" + (re.sub(r"[^a-z]", "", op.method.lower()) or "other"),
             # The method badge line is a raw HTML block: Markdown does not read inside it, so
             # HTML escaping is all the path needs (and it stays readable in the Markdown).
-            "path": f"<code>{html.escape(op.path)}</code>" if op.path else None,
+            "method_badge": method_badge(op.method),
+            "path": html_path(op.path) if op.path else None,
             "deprecated": op.deprecated,
             "warning": safe_markdown(op.warning, self.md),
             "description": safe_markdown(op.description, self.md),
@@ -60,9 +71,18 @@ class EndpointView:
             "edit_url": _attribute(self.site.edit_url(op.source)),
             "source": html_code_span(op.source) if op.source else None,
             "operation_id": html_code_span(op.operation_id),
+            "python_call": self.python_call(),
             "openapi_url": html.escape(relative_link(self.page, OPENAPI_FILE)),
             "section": self.section_link(),
         }
+
+    def python_call(self) -> str | None:
+        """The generated client's method for this operation (HTML), when it has one."""
+        found = self.site.python_call(self.op.method, self.op.path) if self.op.path else None
+        if found is None:
+            return None
+        group, call = found
+        return html_code_span(f"client.{group}.{call.name}()")
 
     def section_link(self) -> JsonDict | None:
         section = self.site.section_of_folder.get(self.source_dir)
@@ -85,8 +105,7 @@ class EndpointView:
         schema = param.schema or {}
         return {
             "name": code_span(param.name),
-            "type": self.site.schemas.type_label(schema, self.page),
-            "format": self.site.schemas.format_label(schema),
+            "type": self.site.schemas.type_phrase(schema, self.page),
             "required": "yes" if param.required else "no",
             "description": safe_markdown(param.description, self.cell_ctx),
         }
@@ -110,8 +129,7 @@ class EndpointView:
                 rows.append(
                     {
                         "name": code_span(name),
-                        "type": self.site.schemas.type_label(prop, self.page),
-                        "format": self.site.schemas.format_label(prop),
+                        "type": self.site.schemas.type_phrase(prop, self.page),
                         "required": "yes" if name in required else "no",
                         "description": safe_markdown(
                             str(prop_resolved.get("description") or ""), self.cell_ctx
@@ -123,7 +141,7 @@ class EndpointView:
             "media": code_span(media),
             "rows": rows,
             "model": self.site.schemas.model_link(model, self.page) if model else None,
-            "type": self.site.schemas.type_label(content.schema or {}, self.page)
+            "type": self.site.schemas.type_phrase(content.schema or {}, self.page)
             if not rows
             else None,
         }
@@ -190,7 +208,7 @@ class EndpointView:
         # each code block has a fixed cost (a formatter) that adds up over a large site.
         message = "\n".join(head_lines) + ("\n\n" + body_text if body_text else "")
         lines = message.count("\n") + 1
-        collapsible = lines > _COLLAPSE_LINES
+        clamped = lines > _CLAMP_LINES
         rows: list[FieldRow] = []
         skipped = 0
         shape = ""
@@ -209,10 +227,11 @@ class EndpointView:
             "status": plain_text(status),
             "reason": plain_text(response.description),
             "is_error": is_error,
-            "message": code_block(message, "http", indent=4 if collapsible else 0),
+            "message": code_block(message, "http"),
             "media": plain_text(media),
             "lines": lines,
-            "collapsible": collapsible,
+            "clamped": clamped,
+            "toggle_id": "apidocgen-response-1",
             "shortened": cut,
             "fields": rows,
             "skipped": skipped,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apidocgen.naming import slug
-from apidocgen.render.docs.markup import code_span, html_code_span, plain_text
+from apidocgen.render.docs.markup import code_span, html_code_span, html_field_path, plain_text
 from apidocgen.render.docs.sanitize import MarkdownContext, relative_link, safe_markdown
 
 JsonDict = dict[str, Any]
@@ -86,16 +86,42 @@ class Schemas:
         return options, nullable
 
     def type_label(self, schema: Any, page: str, depth: int = 0, as_html: bool = False) -> str:
-        """Markdown (or HTML) for a schema's type: names link to their model."""
+        """Markdown (or HTML) for a schema's type, null left out (`string`, `Team or Owner`,
+        `array of Event`): names link to their model. `null` when null is all it allows."""
+        return say_alternatives(self._type_labels(schema, page, depth, as_html)) or "any"
+
+    def type_phrase(self, schema: Any, page: str, as_html: bool = False) -> str:
+        """A schema's type as a person would say it, format and null included: `string
+        (date-time) or null`, `Team`, `array of Event`. A value only ever seen as null (the
+        schemas are inferred from examples) is `always null in the examples`."""
+        labels = self._type_labels(schema, page, 0, as_html)
+        if labels == ["null"]:
+            return "always null in the examples"
+        resolved, _ = self.resolve(schema)
+        nullable = self.variants(resolved)[1] or (
+            isinstance(schema, dict) and self.variants(schema)[1]
+        )
+        labels = labels or ["any"]
+        format_label = self.format_label(schema, as_html)
+        if format_label:
+            labels = [*labels[:-1], f"{labels[-1]} ({format_label})"]
+        return say_alternatives([*labels, "null"] if nullable else labels)
+
+    def _type_labels(self, schema: Any, page: str, depth: int, as_html: bool) -> list[str]:
+        """The type's alternatives other than null; `["null"]` when null is all it allows."""
         name = ref_name(schema)
         if name is not None:
-            return self.model_link(name, page, as_html)
+            return [self.model_link(name, page, as_html)]
         if not isinstance(schema, dict) or depth > 6:
-            return "any"
+            return ["any"]
         options, _ = self.variants(schema)
         if options:
-            labels = _unique(self.type_label(o, page, depth + 1, as_html) for o in options)
-            return " or ".join(labels)
+            return _unique(
+                label
+                for option in options
+                for label in self._type_labels(option, page, depth + 1, as_html)
+                if label != "null"
+            )
         types = schema.get("type")
         names = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
         names = [t for t in names if t != "null"] or (["null"] if types else [])
@@ -107,13 +133,13 @@ class Schemas:
             elif "enum" in schema or "const" in schema:
                 names = ["enum"]
             else:
-                return "any"
+                return ["any"]
         labels = []
         for type_name in names:
             if type_name == "array":
                 items = schema.get("items")
                 labels.append(
-                    f"array of {self.type_label(items, page, depth + 1, as_html)}"
+                    f"array of {self._inner_label(items, page, depth, as_html)}"
                     if items
                     else "array"
                 )
@@ -122,13 +148,22 @@ class Schemas:
                 and not schema.get("properties")
                 and isinstance(schema.get("additionalProperties"), dict)
             ):
-                labels.append(
-                    "map of "
-                    + self.type_label(schema["additionalProperties"], page, depth + 1, as_html)
-                )
+                values = schema["additionalProperties"]
+                labels.append(f"map of {self._inner_label(values, page, depth, as_html)}")
             else:
                 labels.append(plain_text(type_name))
-        return " or ".join(_unique(labels))
+        return _unique(labels)
+
+    def _inner_label(self, schema: Any, page: str, depth: int, as_html: bool) -> str:
+        """The type of an array's items or a map's values: alternatives in parentheses
+        (`array of (string or integer)`), null included."""
+        labels = self._type_labels(schema, page, depth + 1, as_html)
+        if labels != ["null"] and isinstance(schema, dict):
+            resolved, _ = self.resolve(schema)
+            if self.variants(resolved)[1] or self.variants(schema)[1]:
+                labels = [*labels, "null"]
+        text = say_alternatives(labels) or "any"
+        return f"({text})" if len(labels) > 1 else text
 
     def format_label(self, schema: Any, as_html: bool = False) -> str:
         resolved, _ = self.resolve(schema)
@@ -163,6 +198,13 @@ class Schemas:
         return found
 
 
+def say_alternatives(labels: list[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    if len(labels) <= 2:
+        return " or ".join(labels)
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
 def _unique(values: Iterable[str]) -> list[str]:
     seen: list[str] = []
     for value in values:
@@ -183,7 +225,7 @@ class FieldRow:
     example: str
     description: str = ""
     required: str = ""
-    summary: str = ""  # type, format and nullability in one cell
+    summary: str = ""  # type, format and nullability in one phrase (`type_phrase`)
 
 
 def _example_cell(value: Any, present: bool, as_html: bool) -> str:
@@ -254,13 +296,11 @@ def field_rows(
             format_label = schemas.format_label(prop, as_html)
             rows.append(
                 FieldRow(
-                    path=html_code_span(path) if as_html else code_span(path),
+                    path=html_field_path(path) if as_html else code_span(path),
                     type=type_label,
                     nullable="yes" if nullable else "no",
                     format=format_label,
-                    summary=type_label
-                    + (f" ({format_label})" if format_label else "")
-                    + (", nullable" if nullable else ""),
+                    summary=schemas.type_phrase(prop, page, as_html),
                     example=_example_cell(value, present, as_html),
                     description=safe_markdown(str(prop_resolved.get("description") or ""), ctx),
                     required="yes" if name in required else "no",

@@ -78,3 +78,28 @@ def code_block(content: Any, lang: str = "", indent: int = 0) -> str:
     lines = [CODE_BLOCK_MARK, "", f"{fence}{lang}", *text.split("\n"), fence]
     pad = " " * indent
     return "\n".join(pad + line if line else line for line in lines)
+
+
+def method_badge(method: str) -> str:
+    """The HTTP method as a coloured pill (HTML, for generator-made HTML blocks)."""
+    css = re.sub(r"[^a-z]", "", method.lower())
+    return (
+        f'<span class="apidocgen-method apidocgen-method-{css}">'
+        f"{html.escape(method, quote=False)}</span>"
+    )
+
+
+def html_path(path: str) -> str:
+    """A path template as inline code for generator-made HTML that a line may break only
+    after a `/` (never inside a segment): `/api/<wbr>0/<wbr>issues/`."""
+    text = html.escape(" ".join(path.replace("\x00", "").split()), quote=False)
+    # After each slash but the leading one, unless another slash follows.
+    return f'<code class="apidocgen-path">{re.sub(r"(?<=.)/(?=[^/])", "/<wbr>", text)}</code>'
+
+
+def html_field_path(path: str) -> str:
+    """A field's path (`owner.login`, `labels[].name`) as inline code for generator-made HTML
+    that a line may break only after a dot, never inside a name."""
+    text = html.escape(" ".join(path.replace("\x00", "").split()), quote=False)
+    breakable = re.sub(r"[.](?=.)", ".<wbr>", text)
+    return f'<code class="apidocgen-path">{breakable}</code>'

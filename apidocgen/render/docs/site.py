@@ -15,7 +15,7 @@ from apidocgen.load import Page
 from apidocgen.model import Api, Operation, Tag
 from apidocgen.naming import slug
 from apidocgen.render.docs.fields import JsonDict, Schemas, field_rows
-from apidocgen.render.docs.markup import html_code_span, plain_text
+from apidocgen.render.docs.markup import html_path, method_badge, plain_text
 from apidocgen.render.docs.sanitize import (
     LinkTargets,
     MarkdownContext,
@@ -252,8 +252,8 @@ class Site:
             rows.append(
                 {
                     "title": f'<a href="{target}">{plain_text(op.summary or op.operation_id)}</a>',
-                    "method": plain_text(op.method),
-                    "path": html_code_span(op.path) if op.path else "—",
+                    "method": method_badge(op.method),
+                    "path": html_path(op.path) if op.path else "—",
                     "deprecated": op.deprecated,
                 }
             )
@@ -276,11 +276,14 @@ class Site:
     # ---- views ---------------------------------------------------------------------------
 
     def section_view(self, section: _SectionPage) -> JsonDict:
+        endpoints = self.endpoint_rows(section.path, section.page)
+        links = self.page_links(section.path, section.page)
         return {
             "title": plain_text(section.title),
             "intro": safe_markdown(section.intro, self.ctx(section.page, section.intro_source_dir)),
-            "endpoints": self.endpoint_rows(section.path, section.page),
-            "links": self.page_links(section.path, section.page),
+            "endpoints": endpoints,
+            "links": links,
+            "empty": not endpoints and not links,
             "edit_url": self.edit_url(section.source),
         }
 
@@ -309,6 +312,7 @@ class Site:
             )
         root_tag = self.section_of_folder.get("")
         return {
+            "guides_first": self.config.guides == "first",
             "title": plain_text(self.root_title),
             "intro": safe_markdown(self.root_intro, self.ctx("index.md", "", allow_html=True)),
             "sections": sections,
@@ -365,7 +369,7 @@ class Site:
                     "name": plain_text(name),
                     "anchor": self.schemas.anchors[name],
                     "description": safe_markdown(str(resolved.get("description") or ""), ctx),
-                    "type": self.schemas.type_label(resolved, page)
+                    "type": self.schemas.type_phrase(resolved, page)
                     if not resolved.get("properties")
                     else "object",
                     "fields": rows,
@@ -387,9 +391,19 @@ class Site:
     # ---- navigation ----------------------------------------------------------------------
 
     def nav(self) -> list[JsonDict]:
-        """The navigation tree: plain titles (the plugin escapes them for HTML)."""
+        """The navigation tree: plain titles (the plugin escapes them for HTML). The
+        hand-written guides of the input folder's root are a group of their own, before or
+        after the API's sections (the `guides` setting)."""
         entries: list[JsonDict] = [{"title": "Home", "page": "index.md"}]
-        entries.extend(self._nav_folder(""))
+        reference = self._nav_folder("")
+        guides = [
+            {"title": page.title, "page": self.page_of_source[page.source]}
+            for page in sorted(self.root_pages, key=self._page_order)
+        ]
+        group = [{"title": "Guides", "children": guides}] if guides else []
+        entries.extend(
+            [*group, *reference] if self.config.guides == "first" else [*reference, *group]
+        )
         if self.models_page:
             entries.append({"title": "Models", "page": self.models_page})
         if self.changes_page:
@@ -425,7 +439,8 @@ class Site:
                         }
                     )
             elif kind == "page":
-                out.append({"title": title, "page": self.page_of_source[item.source]})
+                if folder:  # the root's pages are the guides (see `nav`)
+                    out.append({"title": title, "page": self.page_of_source[item.source]})
             else:
                 nested = self._nav_folder(item.path)
                 if item.page:

@@ -28,7 +28,9 @@ def test_generate_shipped_api_docs(tmp_path: Path) -> None:
     operation = document["paths"]["/api/0/issues/{issue_id}/events/"]["get"]
     assert operation["operationId"] == "get_group_events"
     page = (out / "events" / "get-group-events.md").read_text()
-    assert "/api/0/issues/{issue_id}/events/" in page and "List an Issue" in page
+    # The path may break only between segments (<wbr>), never inside one.
+    assert "/api/0/issues/{issue_id}/events/" in page.replace("<wbr>", "")
+    assert "List an Issue" in page
     assert "Traceback" not in proc.stderr
 
 

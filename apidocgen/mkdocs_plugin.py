@@ -378,7 +378,11 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         self.preview.keep_output(src_uri, output, self._page_search.pop(src_uri, []))
         return output
 
+    # Before other plugins' on_post_build: what they write there is not pruned.
+    @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Under `mkdocs serve`, delete what is left of the previous build and was not written
+        again (a page that is gone)."""
         self._stop_prefetch()
         if self.preview.enabled and self._files is not None:
             # What mkdocs wrote: its files, the theme's templates, the search index.
@@ -387,13 +391,14 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             written |= {os.path.join(site, name) for name in config.theme.static_templates}
             written.add(os.path.join(site, "sitemap.xml.gz"))
             prune_site(site, written, ["search"])
-        if self.preview.enabled:
+        preview = self.preview
+        if preview.enabled and (preview.reused_content or preview.reused_output):
             log.info(
                 "apidocgen: %d of %d pages converted, %d laid out; the others as in the"
                 " previous build",
-                len(self.preview.keys) - len(self.preview.reused_content),
-                len(self.preview.keys),
-                len(self.preview.keys) - len(self.preview.reused_output),
+                len(preview.keys) - len(preview.reused_content),
+                len(preview.keys),
+                len(preview.keys) - len(preview.reused_output),
             )
 
     def on_build_error(self, *, error: Exception) -> None:

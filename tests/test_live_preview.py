@@ -9,6 +9,8 @@ mkdocs serve loads the configuration again for each build and keeps a plugin tha
 from __future__ import annotations
 
 import gzip
+import logging
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,11 +112,15 @@ def page_stamps(site: Path) -> dict[str, int]:
 
 
 def test_an_edit_rebuilds_only_its_page_and_the_site_is_as_a_full_build(
-    serving: ServeSession,
+    serving: ServeSession, caplog: pytest.LogCaptureFixture
 ) -> None:
     before = page_stamps(serving.site)
     serving.edit(EDITED, "Schedules a team", "Marks a team")
-    serving.build()
+    with caplog.at_level(logging.INFO):
+        serving.build()
+    # A page kept from the last build is not written: mkdocs' "Page skipped" line is left out.
+    assert "Page skipped" not in caplog.text
+    assert re.search(r"apidocgen: 1 of \d+ pages converted, 1 laid out", caplog.text)
 
     preview = serving.plugin.preview
     converted = set(preview.keys) - preview.reused_content
@@ -158,4 +164,13 @@ def test_a_renamed_endpoint_is_renamed_in_every_pages_navigation(serving: ServeS
     for page in serving.site.rglob("index.html"):
         nav = primary_nav(page.read_text("utf-8"))
         assert "Retire a Team" in nav and "Delete a Team" not in nav, page
+    serving.assert_same_as_a_full_build()
+
+
+def test_a_removed_endpoints_page_leaves_the_site(serving: ServeSession) -> None:
+    assert (serving.site / EDITED / "index.html").is_file()
+    (serving.source / f"{EDITED}.md").unlink()
+    serving.build()
+
+    assert not (serving.site / EDITED).exists()
     serving.assert_same_as_a_full_build()

@@ -57,63 +57,49 @@ from apidocgen.generated_blocks import (
     highlight_is_reproducible,
     rows_are_page_independent,
 )
+from apidocgen.live_preview import (
+    PAGE_EVENTS,
+    REUSED_TEMPLATE,
+    SEARCH_PLUGIN_MODULES,
+    LivePreview,
+    MemoryBytecodeCache,
+    QuietSkippedPages,
+    folder_state,
+    keep_site_aside,
+    nav_entries,
+    prune_site,
+    put_site_back,
+    reads_other_files,
+)
 from apidocgen.manifest import MANIFEST
+from apidocgen.page_sanitizer import page_cleaner, safe_title
 from apidocgen.site_layout import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET
+from apidocgen.site_theme import (
+    SEARCH_SEPARATOR,
+    label_search_dialog,
+    search_entries,
+    set_search_separator,
+    use_system_fonts,
+)
+
+__all__ = [
+    "SEARCH_SEPARATOR",
+    "ApidocgenPlugin",
+    "label_search_dialog",
+    "page_cleaner",
+    "safe_title",
+]
 
 log = logging.getLogger("mkdocs.plugins.apidocgen")
 
 # Tags the search index does not keep (it keeps the text inside them): its parser's time is
 # spent per tag, and on an API site these are most of them (highlighting and tables).
-_SEARCH_PLUGIN_MODULES = ("material.plugins.search", "mkdocs.contrib.search")
 _SEARCH_NOISE = re.compile(
     r"</?(?:span|table|thead|tbody|tfoot|tr|label|input|small|wbr)\b[^>]*>|<t[hd]\b[^>]*>"
 )
 # The end of a table cell or tab label becomes a space in what search indexes: its text
 # must not run into the next.
 _SEARCH_CELL_END = re.compile(r"</(?:t[hd]|label)>")
-# How search splits text into words, unless mkdocs.yml says otherwise: also at the slashes
-# and braces of paths, the dots and brackets of code and the case changes of camelCase, so
-# that `/api/0/issues/{issue_id}/events/`, `client.events.list_issue_events()` and
-# `listIssueEvents` are found by any of their words. Unlike mkdocs-material's separator for
-# sites that document code, an underscore joins: `list_issue_events` and `issue_id` are
-# words of their own, found whole (and by their start).
-SEARCH_SEPARATOR = r'[\s\u200b\-,:!=\[\]{}()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])'
-
-
-# mkdocs-material's search dialog has no accessible name; it gets its search box's label.
-_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-_SEARCH_BOX_LABEL = re.compile(r'<input [^>]*class="md-search__input"[^>]*aria-label="([^"<>]*)"')
-
-# What mkdocs, Python-Markdown, pymdown-extensions and Material put into page content.
-_TAGS = frozenset(
-    "a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption figure "
-    "h1 h2 h3 h4 h5 h6 hr i img input ins kbd label li mark ol p pre s small span strong sub summary "
-    "sup table tbody td tfoot th thead tr u ul wbr "
-    # Inline icons (pymdownx.emoji with Material's icon sets): shapes only, no scripts or links.
-    "svg path g circle rect line polyline polygon".split()
-)
-_SVG_ATTRIBUTES = {"viewBox", "xmlns", "width", "height", "fill", "stroke", "stroke-width"}
-_ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir"},
-    "a": {"href", "download", "name"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "input": {"type", "name", "checked", "disabled"},
-    "label": {"for"},
-    "td": {"align", "colspan", "rowspan", "style"},
-    "th": {"align", "colspan", "rowspan", "style"},
-    "ol": {"start", "type"},
-    "details": {"open"},
-    "col": {"span"},
-    "colgroup": {"span"},
-    "svg": _SVG_ATTRIBUTES,
-    "g": {"fill", "stroke", "transform"},
-    "path": {"d", "fill", "stroke", "stroke-width", "transform"},
-    "circle": {"cx", "cy", "r", "fill", "stroke"},
-    "rect": {"x", "y", "width", "height", "rx", "ry", "fill", "stroke"},
-    "line": {"x1", "y1", "x2", "y2", "stroke"},
-    "polyline": {"points", "fill", "stroke"},
-    "polygon": {"points", "fill", "stroke"},
-}
 
 
 class ApidocgenPluginConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]
@@ -146,6 +132,32 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         self._blocks: GeneratedBlocksExtension | None = None
         self._markdown_settings: tuple[list[Any], dict[str, Any]] = ([], {})
         self._prefetch: BlockPrefetch | None = None
+        self.serving = False
+        self.preview = LivePreview()
+        self._nav: Any = None
+        self._search_index: list[Any] | None = None
+        self._search_meta: dict[str, Any] = {}
+        self._search_marks: dict[str, int] = {}
+        self._page_search: dict[str, list[Any]] = {}
+        self._kept_site: Path | None = None
+        self._site_dir = ""
+        self._templates = MemoryBytecodeCache()
+        self._files: Files | None = None
+        self._quiet: QuietSkippedPages | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """mkdocs keeps a plugin with this event loaded across the builds of one `mkdocs serve`:
+        the live preview reuses what the previous build made of unchanged pages. (With
+        `--dirty`, mkdocs skips unchanged pages itself.)"""
+        self.serving = command == "serve" and not dirty
+        if self.serving and self._quiet is None:
+            self._quiet = QuietSkippedPages(self.preview)
+            logging.getLogger("mkdocs.commands.build").addFilter(self._quiet)
+
+    def on_shutdown(self) -> None:
+        if self._quiet is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
+            self._quiet = None
 
     # ---- configuration -------------------------------------------------------------------
 
@@ -218,8 +230,44 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             nav = _read_nav(Path(config.docs_dir) / NAV_FILE)
             if nav is not None:
                 config.nav = nav
+        files = get_files(config)
+        self._plan_reuse(config, files)
+        if self.preview.enabled:
+            self._site_dir = config.site_dir
+            self._kept_site = keep_site_aside(config.site_dir)
         # As early as the pages exist: the first pages are needed right after the nav is built.
-        self._start_prefetch(get_files(config))
+        self._start_prefetch(files)
+
+    def _plan_reuse(self, config: MkDocsConfig, files: Files) -> None:
+        """Under `mkdocs serve`: the key of each page, to reuse what the previous build made of
+        the unchanged ones (apidocgen.live_preview)."""
+        pages = {
+            f.src_uri: (f.url, Path(f.abs_src_path))
+            for f in files.documentation_pages()
+            if f.abs_src_path and _in_site(f.src_uri)
+        }
+        settings: list[Any] = [
+            Path(config.config_file_path).read_bytes() if config.config_file_path else b"",
+            sorted(self.config.items()),
+            [e for e in config.markdown_extensions if isinstance(e, str)],
+            config.mdx_configs,
+            folder_state(config.theme.custom_dir),
+            sorted((f.src_uri, f.url) for f in files if _in_site(f.src_uri)),
+        ]
+        self.preview.start(self._reuse_allowed(config), settings, pages)
+
+    def _reuse_allowed(self, config: MkDocsConfig) -> bool:
+        """Serving, and every handler of page events is this plugin's or a search plugin's."""
+        if not self.serving or reads_other_files(config.markdown_extensions):
+            return False
+        for event in PAGE_EVENTS:
+            for handler in config.plugins.events.get(event, []):
+                owner = getattr(handler, "__self__", None)
+                if owner is not self and not type(owner).__module__.startswith(
+                    SEARCH_PLUGIN_MODULES
+                ):
+                    return False
+        return True
 
     def _generate(self, generator_config: Config) -> None:
         """Generate as the command line does: nothing when the output is up to date, else
@@ -263,8 +311,13 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer | None:
-        """Rebuild when a descriptor (or the generator's configuration) changes."""
+        """Rebuild when a descriptor (or the generator's configuration) changes. docs_dir is
+        the generator's output: its own writes there must not start a second build."""
         if self.generator_config is not None and self.config.generate:
+            try:
+                server.unwatch(config.docs_dir)
+            except KeyError:
+                pass  # not watched (no live reload)
             server.watch(str(self.generator_config.input))
             if self.generator_config.templates is not None:
                 server.watch(str(self.generator_config.templates))
@@ -280,6 +333,10 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         for file in list(files):
             if not _in_site(file.src_uri):
                 files.remove(file)
+        if self._kept_site is not None:  # mkdocs has emptied site_dir: overwrite, not create
+            put_site_back(self._kept_site, config.site_dir)
+            self._kept_site = None
+        self._files = files
         return files
 
     def _start_prefetch(self, files: Files) -> None:
@@ -294,7 +351,9 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         paths = [
             f.abs_src_path
             for f in files.documentation_pages()
-            if f.abs_src_path and _in_site(f.src_uri)
+            if f.abs_src_path
+            and _in_site(f.src_uri)
+            and not self.preview.content_reusable(f.src_uri)
         ]
         if len(paths) < 2 * BlockPrefetch.CHUNK:
             return  # a small site: starting a process costs more than it saves
@@ -310,19 +369,80 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             self._prefetch = None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Name the search dialog (accessibility: a dialog needs a name)."""
-        return label_search_dialog(output)
+        """Name the search dialog (accessibility: a dialog needs a name); under `mkdocs serve`,
+        keep the finished page, or hand back the one kept from the previous build."""
+        src_uri = page.file.src_uri
+        if self.preview.output_reused(src_uri):
+            return self.preview.finished_output(src_uri, page.file.abs_dest_path)
+        output = label_search_dialog(output)
+        self.preview.keep_output(src_uri, output, self._page_search.pop(src_uri, []))
+        return output
 
+    # Before other plugins' on_post_build: what they write there is not pruned.
+    @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Under `mkdocs serve`, delete what is left of the previous build and was not written
+        again (a page that is gone)."""
         self._stop_prefetch()
+        if self.preview.enabled and self._files is not None:
+            # What mkdocs wrote: its files, the theme's templates, the search index.
+            site = config.site_dir
+            written = {f.abs_dest_path for f in self._files}
+            written |= {os.path.join(site, name) for name in config.theme.static_templates}
+            written.add(os.path.join(site, "sitemap.xml.gz"))
+            prune_site(site, written, ["search"])
+        preview = self.preview
+        if preview.enabled and (preview.reused_content or preview.reused_output):
+            log.info(
+                "apidocgen: %d of %d pages converted, %d laid out; the others as in the"
+                " previous build",
+                len(preview.keys) - len(preview.reused_content),
+                len(preview.keys),
+                len(preview.keys) - len(preview.reused_output),
+            )
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_prefetch()
+        self.preview.forget()
+        if self._kept_site is not None:  # the build failed before mkdocs emptied site_dir
+            put_site_back(self._kept_site, self._site_dir)
+            self._kept_site = None
+
+    def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """The source as read for the page's key (not read twice)."""
+        return self.preview.source_of(page.file.src_uri)
+
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        self._nav = nav
+        return nav
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is converted: the pages whose finished HTML is reused get a template that
+        renders nothing (on_post_page hands mkdocs the page kept from the last build)."""
+        if self.serving:
+            env.bytecode_cache = self._templates
+        self._search_index = search_entries(config) if self.preview.enabled else None
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        items = self._nav.items if self._nav is not None else []
+        reused = self.preview.plan_output(nav_entries(items), pages)
+        if reused:
+            import jinja2
+
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({REUSED_TEMPLATE: ""}), env.loader])
+            for page in reused:
+                page.meta["template"] = REUSED_TEMPLATE
+        return env
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Point the generated-blocks extension at this page: its links resolve from here."""
+        """Point the generated-blocks extension at this page: its links resolve from here.
+        Under `mkdocs serve`, a page unchanged since the last build is not converted again."""
+        if self.preview.content_reusable(page.file.src_uri):
+            # mkdocs converts every page; this one's conversion is taken from the last build.
+            restore = self.preview.restore_content(page.file.src_uri, page)
+            page.render = restore  # type: ignore[method-assign]
+            return markdown
         if self._prefetch is not None:
             self._prefetch.collect()
         if self._blocks is not None:
@@ -342,6 +462,12 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Sanitize the page's HTML; give it a title that is safe wherever a theme prints it."""
+        src_uri = page.file.src_uri
+        if src_uri in self.preview.reused_content:  # processed when it was converted
+            title = self.preview.cached_title(src_uri)
+            if title:
+                page.meta["title"] = title
+            return html_text
         # Whitespace and punctuation tokens of highlighted code need no span of their own
         # (whitespace has no colour; punctuation keeps the code colour). On an API site they
         # are half of all tags, and every tag costs time in search indexing and sanitizing.
@@ -357,6 +483,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 title = re.sub(r"<[^>]+>", "", found.group(1))
         if title:
             page.meta["title"] = safe_title(title)
+        self.preview.keep_content(src_uri, page, html_text, page.meta.get("title"))
         return html_text
 
     # The search plugin parses each page's HTML in Python, tag by tag; highlighting spans and
@@ -370,12 +497,20 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             owner = getattr(handler, "__self__", None)
             if owner is self:
                 continue
-            if not type(owner).__module__.startswith(_SEARCH_PLUGIN_MODULES):
+            if not type(owner).__module__.startswith(SEARCH_PLUGIN_MODULES):
                 return False
         return True
 
     @event_priority(100)
     def _before_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        src_uri = page.file.src_uri
+        if self._search_index is not None and self.preview.output_reused(src_uri):
+            # Indexed as in the last build (_after_search adds its entries): search skips it.
+            self._search_meta[src_uri] = page.meta.get("search")
+            page.meta["search"] = {"exclude": True}
+            return context
+        if self._search_index is not None:
+            self._search_marks[src_uri] = len(self._search_index)
         if not self._lighten_for_search:
             return context
         if page.content and "data-search-exclude" not in page.content:
@@ -386,6 +521,17 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
 
     @event_priority(-100)
     def _after_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        src_uri = page.file.src_uri
+        index = self._search_index
+        if index is not None and src_uri in self._search_meta:
+            meta = self._search_meta.pop(src_uri)
+            if meta is None:
+                del page.meta["search"]
+            else:
+                page.meta["search"] = meta
+            index.extend(self.preview.search_entries(src_uri))
+        elif index is not None and src_uri in self._search_marks:
+            self._page_search[src_uri] = index[self._search_marks.pop(src_uri) :]
         held = self._held_content.pop(id(page), None)
         # Restore only what is unchanged since: another plugin's edit is not undone.
         if held is not None and page.content == held[1]:
@@ -395,67 +541,11 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     on_page_context = CombinedEvent(_before_search, _after_search)
 
 
-def label_search_dialog(output: str) -> str:
-    """The page with mkdocs-material's search dialog named after its search box."""
-    at = output.find(_SEARCH_DIALOG)
-    if at < 0:
-        return output
-    found = _SEARCH_BOX_LABEL.search(output, at)
-    label = found.group(1) if found else "Search"
-    named = _SEARCH_DIALOG[:-1] + f' aria-label="{label}">'
-    return output[:at] + named + output[at + len(_SEARCH_DIALOG) :]
-
-
-def use_system_fonts(config: MkDocsConfig) -> None:
-    """mkdocs-material loads its fonts from Google Fonts unless `theme.font` is false (or the
-    privacy plugin downloads them at build time and serves them with the site)."""
-    if config.theme.name != "material" or config.theme.get("font") is False:
-        return
-    for plugin in config.plugins.values():
-        module = type(plugin).__module__
-        if module.startswith("material.plugins.privacy") and plugin.config.get("enabled", True):
-            return
-    config.theme["font"] = False
-
-
-def set_search_separator(config: MkDocsConfig) -> None:
-    """`SEARCH_SEPARATOR` for the search plugin, unless mkdocs.yml gives it one."""
-    for plugin in config.plugins.values():
-        module = type(plugin).__module__
-        if module.startswith("material.plugins.search") and not plugin.config.get("separator"):
-            plugin.config["separator"] = SEARCH_SEPARATOR
-        elif module.startswith("mkdocs.contrib.search") and plugin.config.get("separator") == (
-            r"[\s\-]+"  # mkdocs' default: the option has no "unset" value
-        ):
-            plugin.config["separator"] = SEARCH_SEPARATOR
-
-
 def _in_site(src_uri: str) -> bool:
     """Whether a file of docs_dir belongs in the site (not the generated Python package, not
     the generator's bookkeeping)."""
     top = src_uri.split("/", 1)[0]
     return not (top in NON_DOC_FOLDERS and "/" in src_uri) and src_uri not in (MANIFEST, NAV_FILE)
-
-
-def page_cleaner() -> nh3.Cleaner:
-    """The sanitizer for page content: what mkdocs, Python-Markdown, pymdown-extensions and
-    Material produce, and nothing that runs (no scripts, event handlers or script URLs)."""
-    return nh3.Cleaner(
-        tags=set(_TAGS),
-        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
-        generic_attribute_prefixes={"aria-"},
-        url_schemes={"http", "https", "mailto"},
-        link_rel=None,
-        filter_style_properties={"text-align"},
-        strip_comments=True,
-    )
-
-
-def safe_title(title: str) -> str:
-    """Title text as HTML (entities), whether it came as text or as HTML-escaped text."""
-    text = re.sub(r"<[^>]*>", "", title)
-    text = html.unescape(text).replace("\u00b6", "").strip()
-    return html.escape(" ".join(text.split()), quote=True)
 
 
 def _read_nav(path: Path) -> list[Any] | None:

@@ -203,14 +203,19 @@ def test_serve_watches_the_input_folder(tmp_path: Path) -> None:
     plugin.on_config(config)
 
     class Server:
-        watched: list[str] = []
+        watched: list[str] = [config.docs_dir]
 
         def watch(self, path: str) -> None:
             self.watched.append(path)
 
+        def unwatch(self, path: str) -> None:
+            self.watched.remove(path)
+
     server = Server()
     plugin.on_serve(server, config=config, builder=lambda: None)  # type: ignore[arg-type]
     assert str(ROOT / "api-docs") in server.watched
+    # The generator writes docs_dir during a build: watching it would start a second build.
+    assert config.docs_dir not in server.watched
 
 
 def test_hostile_input_builds_into_inert_pages(tmp_path: Path) -> None:

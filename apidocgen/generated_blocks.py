@@ -23,8 +23,8 @@ Python-Markdown's HTML stash, where the result is kept verbatim:
   mkdocs does for the links of Markdown it converts).
 
 Text inside a marked fence is never read as a mark, so descriptor text shown as code cannot
-open or close a block. With `hold_code`, highlighted code is held out of the page until
-`release` (the plugin sanitizes the page in between: Pygments has escaped all of that code).
+open or close a block. Highlighted code goes through the site's sanitizer like every other
+part of the page.
 
 On a machine with more than one CPU, `BlockPrefetch` renders the marked blocks of every page in
 a second process while mkdocs works through the pages in the first; whatever is not ready when
@@ -36,7 +36,6 @@ from __future__ import annotations
 import multiprocessing
 import posixpath
 import re
-import secrets
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -232,32 +231,11 @@ class GeneratedBlocksExtension(Extension):  # type: ignore[misc]  # untyped libr
         self.tables = tables
         self.resolve_link: LinkResolver = lambda path: None
         self.page_dir = ""
-        # Highlighted code held out of the page until `release` (see `hold_code`).
-        self.hold_code = False
-        self._held: list[str] = []
-        self._token = f"apidocgen-held-{secrets.token_hex(8)}-"
-        self._held_pattern = re.compile(f"<div>{self._token}(\\d+)</div>")
 
     def start_page(self, page_dir: str, resolve_link: LinkResolver) -> None:
         """Before a page is converted: where it is, how its links resolve."""
         self.page_dir = page_dir
         self.resolve_link = resolve_link
-        self._held = []
-
-    def hold(self, html: str) -> str:
-        """With `hold_code`, a stand-in for a highlighted block, which `release` puts back in
-        the page's HTML: sanitizing the page then skips the code, all of it text that
-        Pygments escaped. The stand-in carries a random token, so no page text can fake one."""
-        if not self.hold_code:
-            return html
-        self._held.append(html)
-        return f"<div>{self._token}{len(self._held) - 1}</div>"
-
-    def release(self, html: str) -> str:
-        """The page's HTML with the held code blocks back in place."""
-        if not self._held:
-            return html
-        return self._held_pattern.sub(lambda match: self._held[int(match.group(1))], html)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         # After normalize_whitespace (30), which would strip the stash's placeholder marks;
@@ -369,7 +347,7 @@ class GeneratedBlocksPreprocessor(Preprocessor):  # type: ignore[misc]  # untype
             highlighter = self.extension.highlighter
             if highlighter is None or block.plain:
                 return None
-            return self.extension.hold(highlighter.block(block.code, block.language))
+            return highlighter.block(block.code, block.language)
         if block.kind == "table":
             tables = self.extension.tables
             html = tables.table(block.head, list(block.rows)) if tables is not None else None

@@ -216,7 +216,6 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 lambda: markdown.Markdown(extensions=extensions, extension_configs=configs)
             )
         self._blocks = GeneratedBlocksExtension(CodeHighlighter() if fast else None, tables)
-        self._blocks.hold_code = True
         self._markdown_settings = (extensions, configs)
         config.markdown_extensions.append(self._blocks)  # an instance: Markdown accepts both
         return config
@@ -455,8 +454,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             self._blocks.start_page(posixpath.dirname(here.src_uri), resolve)
         return markdown
 
-    # Before other plugins' handlers: they see the page whole (the generated-blocks extension
-    # holds highlighted code out of it until sanitizing is done).
+    # Before other plugins' handlers: they see the page sanitized.
     @event_priority(50)
     def on_page_content(
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -474,8 +472,6 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         html_text = PLAIN_TOKEN.sub(r"\1", html_text)
         if self._cleaner is not None:
             html_text = self._cleaner.clean(html_text)
-        if self._blocks is not None:
-            html_text = self._blocks.release(html_text)
         title = page.title
         if title is None or "title" not in page.meta and not page.__dict__.get("title"):
             found = re.search(r"<h1[^>]*>(.*?)</h1>", html_text, re.DOTALL)

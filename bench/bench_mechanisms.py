@@ -29,7 +29,6 @@ the pipeline), then runs `apidocgen.cli.main(argv)` or mkdocs' own `build` comma
   fast-tables         site: rows_are_page_independent is False (tables to Python-Markdown)
   fast-blocks         site: both of the above (then nothing is left to prefetch either)
   prefetch            site: BlockPrefetch.available() is False (no second process)
-  hold-code           site: the extension's hold_code is False (nh3 also parses the code)
   search-light        site: the search plugin is given the page itself, not a light copy
 
 With --old-revision PATH (a tree exported with `git archive REV | tar -x -C PATH`), the same
@@ -40,7 +39,7 @@ of it (`git archive HEAD | tar -x -C PATH`), run the same way: a working tree th
 editing meanwhile is not one code, and the benchmark warns when the working tree changed.
 
 Every measured process also reports what it did (a worker started, cache hits, records
-trusted, blocks held, ...), and the switches are checked to have taken effect: a switch
+trusted, ...), and the switches are checked to have taken effect: a switch
 that changes nothing it should change stops the benchmark. Time is never asserted.
 
 Configurations are interleaved: every round runs each of them once, in an order reversed every
@@ -234,18 +233,6 @@ def _no_prefetch(m: ModuleType, probe: dict[str, Any]) -> None:
     m.BlockPrefetch.available = staticmethod(lambda: False)
 
 
-def _no_hold_code(m: ModuleType, probe: dict[str, Any]) -> None:
-    configure = m.ApidocgenPlugin.on_config
-
-    def on_config(self: Any, config: Any) -> Any:
-        found = configure(self, config)
-        if self._blocks is not None:
-            self._blocks.hold_code = False
-        return found
-
-    m.ApidocgenPlugin.on_config = on_config
-
-
 def _no_search_light(m: ModuleType, probe: dict[str, Any]) -> None:
     m.ApidocgenPlugin._only_search_reads_page_context = lambda self, config: False
 
@@ -345,7 +332,6 @@ def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
         blocks = self._blocks
         probe["highlighter"] = blocks is not None and blocks.highlighter is not None
         probe["tables"] = blocks is not None and blocks.tables is not None
-        probe["hold_code"] = blocks is not None and blocks.hold_code
         probe["search_light"] = self._lighten_for_search
         return found
 
@@ -357,16 +343,6 @@ def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
     m.ApidocgenPlugin._start_prefetch = start_prefetch
 
 
-def _probe_blocks(m: ModuleType, probe: dict[str, Any]) -> None:
-    release = m.GeneratedBlocksExtension.release
-
-    def counted(self: Any, html: str) -> str:
-        probe["held_blocks"] = probe.get("held_blocks", 0) + len(self._held)
-        return release(self, html)
-
-    m.GeneratedBlocksExtension.release = counted
-
-
 _PROBES: dict[str, list[Patch]] = {
     "apidocgen.workers": [_probe_workers],
     "apidocgen.parse_cache": [_probe_parse_cache],
@@ -376,7 +352,6 @@ _PROBES: dict[str, list[Patch]] = {
     "apidocgen.render.template_cache": [_probe_template_cache],
     "apidocgen.incremental": [_probe_incremental],
     "apidocgen.mkdocs_plugin": [_probe_plugin],
-    "apidocgen.generated_blocks": [_probe_blocks],
 }
 
 
@@ -561,19 +536,6 @@ SWITCHES: dict[str, Switch] = {
             {"apidocgen.generated_blocks": [_no_prefetch]},
             check_figure="site",
             check=lambda on, off: _get(on, "prefetch") == 1 and _get(off, "prefetch") == 0,
-        ),
-        Switch(
-            "hold-code",
-            "site",
-            ("site",),
-            "highlighted code held out of the nh3 sanitizer",
-            {"apidocgen.mkdocs_plugin": [_no_hold_code]},
-            check_figure="site",
-            check=lambda on, off: (
-                _get(on, "held_blocks") > 0
-                and off.get("hold_code") is False
-                and _get(off, "held_blocks") == 0
-            ),
         ),
         Switch(
             "search-light",

@@ -320,7 +320,8 @@ def test_endpoint_page_tables_samples_and_fields() -> None:
     assert "    with Client() as client:" in page
     assert 'result = client.things.retrieve_thing(thing_id="7", expand=True)' in page
     assert (
-        '<p>The response body is a <a href="../models.md#model-thing">Thing</a> object.</p>' in page
+        '<p>The response body is an object of type <a href="../models.md#model-thing">Thing</a>.</p>'
+        in page
     )
 
     def row(field: str, summary: str) -> str:

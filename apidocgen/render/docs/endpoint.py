@@ -269,7 +269,7 @@ class EndpointView:
         if is_array(resolved):
             return f"The response body is an {label}; each item has the fields below."
         if name is not None:
-            return f"The response body is a {label} object."
+            return f"The response body is an object of type {label}."
         return ""
 
     def _body_text(self, content: Content | None) -> tuple[str, bool]:

@@ -33,33 +33,26 @@ def parse_link_header(value: str) -> list[Link]:
 
 def _split_link_values(value: str) -> list[str]:
     """Split on commas that are outside `<...>` and quotes."""
-    parts: list[str] = []
-    current: list[str] = []
-    in_angle = in_quote = False
-    for char in value:
-        if char == "<" and not in_quote:
-            in_angle = True
-        elif char == ">" and not in_quote:
-            in_angle = False
-        elif char == '"' and not in_angle:
-            in_quote = not in_quote
-        if char == "," and not in_angle and not in_quote:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
+    return _split_outside(value, ",", angles=True)
 
 
 def _split_outside_quotes(text: str, sep: str) -> list[str]:
+    return _split_outside(text, sep, angles=False)
+
+
+def _split_outside(text: str, sep: str, *, angles: bool) -> list[str]:
+    """Split on `sep` outside quotes (and, with `angles`, outside `<...>`)."""
     parts: list[str] = []
     current: list[str] = []
-    in_quote = False
+    in_angle = in_quote = False
     for char in text:
-        if char == '"':
+        if angles and char == "<" and not in_quote:
+            in_angle = True
+        elif angles and char == ">" and not in_quote:
+            in_angle = False
+        elif char == '"' and not in_angle:
             in_quote = not in_quote
-        if char == sep and not in_quote:
+        if char == sep and not in_angle and not in_quote:
             parts.append("".join(current))
             current = []
         else:

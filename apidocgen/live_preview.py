@@ -100,7 +100,6 @@ class LivePreview:
     keys: dict[str, str] = field(default_factory=dict)
     reused_content: set[str] = field(default_factory=set)
     reused_output: set[str] = field(default_factory=set)
-    search_mark: dict[str, int] = field(default_factory=dict)
 
     # ---- the build's keys -------------------------------------------------------------------
 
@@ -112,7 +111,6 @@ class LivePreview:
         self.enabled = enabled
         self.sources, self.keys = {}, {}
         self.reused_content, self.reused_output = set(), set()
-        self.search_mark = {}
         if not enabled:
             self.converted, self.finished = {}, {}
             return
@@ -128,10 +126,6 @@ class LivePreview:
         for cache in (self.converted, self.finished):
             for src_uri in [k for k in cache if k not in self.keys]:
                 del cache[src_uri]
-
-    def to_convert(self) -> list[str]:
-        """The pages this build must convert (the others' conversion is reused)."""
-        return [k for k in self.keys if not self.content_reusable(k)]
 
     def content_reusable(self, src_uri: str) -> bool:
         found = self.converted.get(src_uri)

@@ -60,10 +60,8 @@ class Operation:
     deprecated: bool
     parameters: dict[tuple[str, str], Parameter] = field(default_factory=dict)
     request: Body | None = None
-    request_required: bool = False
     success_status: str | None = None
     success: Body | None = None
-    statuses: tuple[str, ...] = ()
     paginated: bool = False
     python: tuple[str, str] | None = None  # (section attribute, method name)
     source: str | None = None
@@ -159,9 +157,7 @@ def _document_operation(
     body = op.get("requestBody")
     if isinstance(body, dict):
         surface.request = _body(body.get("content"), components)
-        surface.request_required = bool(body.get("required"))
     responses = op.get("responses") or {}
-    surface.statuses = tuple(sorted(str(status) for status in responses))
     for status, response in responses.items():
         if str(status)[:1] in ("2", "3") and isinstance(response, dict):
             surface.success_status = str(status)

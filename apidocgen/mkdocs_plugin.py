@@ -32,6 +32,7 @@ import logging
 import os
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,9 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     def _plan_reuse(self, config: MkDocsConfig, files: Files) -> None:
         """Under `mkdocs serve`: the key of each page, to reuse what the previous build made of
         the unchanged ones (apidocgen.live_preview)."""
+        if not self._reuse_allowed(config):
+            self.preview.start(False, (), {})
+            return
         pages = {
             f.src_uri: (f.url, Path(f.abs_src_path))
             for f in files.documentation_pages()
@@ -253,13 +257,17 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             folder_state(config.theme.custom_dir),
             sorted((f.src_uri, f.url) for f in files if _in_site(f.src_uri)),
         ]
-        self.preview.start(self._reuse_allowed(config), settings, pages)
+        self.preview.start(True, settings, pages)
 
     def _reuse_allowed(self, config: MkDocsConfig) -> bool:
         """Serving, and every handler of page events is this plugin's or a search plugin's."""
         if not self.serving or reads_other_files(config.markdown_extensions):
             return False
-        for event in PAGE_EVENTS:
+        return self._only_self_and_search_handle(config, PAGE_EVENTS)
+
+    def _only_self_and_search_handle(self, config: MkDocsConfig, events: Iterable[str]) -> bool:
+        """Whether every handler of these mkdocs events is this plugin's or a search plugin's."""
+        for event in events:
             for handler in config.plugins.events.get(event, []):
                 owner = getattr(handler, "__self__", None)
                 if owner is not self and not type(owner).__module__.startswith(
@@ -489,13 +497,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     # alone, since what that excludes depends on the element carrying it.
     def _only_search_reads_page_context(self, config: MkDocsConfig) -> bool:
         # Another plugin's on_page_context would see (and might edit) the light copy.
-        for handler in config.plugins.events.get("page_context", []):
-            owner = getattr(handler, "__self__", None)
-            if owner is self:
-                continue
-            if not type(owner).__module__.startswith(SEARCH_PLUGIN_MODULES):
-                return False
-        return True
+        return self._only_self_and_search_handle(config, ("page_context",))
 
     @event_priority(100)
     def _before_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:

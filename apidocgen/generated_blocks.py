@@ -470,8 +470,9 @@ class BlockPrefetch:
             if self._extension.tables is not None:
                 self._extension.tables.learn(found.heads, found.rows)
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = False) -> None:
+        """Stop (`wait`: until the second process has ended)."""
         for future in self._futures:
             future.cancel()
         self._futures = []
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor.shutdown(wait=wait, cancel_futures=True)

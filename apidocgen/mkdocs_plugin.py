@@ -19,6 +19,8 @@ plugins:
 * It adds a Markdown extension (`apidocgen.generated_blocks`) that renders the generator's marked
   code blocks and HTML tables directly, so a large API builds in a fraction of the time;
   `on_page_markdown` tells it which page is being rendered (for the links of those tables).
+* Once every page is converted (`on_env`), a second process indexes the pages for search while
+  this one lays them out (`apidocgen.search_worker`), when there is a CPU for it.
 * `on_page_content` sanitizes each page's HTML with nh3 (defence in depth: the generated
   Markdown is already safe) and gives the page an HTML-safe `meta.title`, because mkdocs
   themes print titles unescaped, and Material's `<title>` even un-escapes them (`striptags`).
@@ -74,11 +76,13 @@ from apidocgen.live_preview import (
 )
 from apidocgen.manifest import MANIFEST
 from apidocgen.page_sanitizer import page_cleaner, safe_title
+from apidocgen.search_worker import SearchWorker
 from apidocgen.site_layout import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET
 from apidocgen.site_theme import (
     SEARCH_SEPARATOR,
     label_search_dialog,
     search_entries,
+    search_index,
     set_search_separator,
     use_system_fonts,
 )
@@ -139,6 +143,9 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         self._search_index: list[Any] | None = None
         self._search_meta: dict[str, Any] = {}
         self._search_marks: dict[str, int] = {}
+        self._search_worker: SearchWorker | None = None
+        self._worker_meta: dict[int, Any] = {}
+        self._dirty = False
         self._page_search: dict[str, list[Any]] = {}
         self._kept_site: Path | None = None
         self._site_dir = ""
@@ -151,6 +158,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         the live preview reuses what the previous build made of unchanged pages. (With
         `--dirty`, mkdocs skips unchanged pages itself.)"""
         self.serving = command == "serve" and not dirty
+        self._dirty = dirty
         if self.serving and self._quiet is None:
             self._quiet = QuietSkippedPages(self.preview)
             logging.getLogger("mkdocs.commands.build").addFilter(self._quiet)
@@ -370,9 +378,9 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         except OSError as problem:  # no process could be started: render everything here
             log.debug("apidocgen: rendering blocks in one process (%s)", problem)
 
-    def _stop_prefetch(self) -> None:
+    def _stop_prefetch(self, *, wait: bool = False) -> None:
         if self._prefetch is not None:
-            self._prefetch.close()
+            self._prefetch.close(wait=wait)
             self._prefetch = None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -389,8 +397,12 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Under `mkdocs serve`, delete what is left of the previous build and was not written
-        again (a page that is gone)."""
+        again (a page that is gone). The search worker's entries go into the index first."""
         self._stop_prefetch()
+        if self._search_worker is not None:
+            worker, self._search_worker = self._search_worker, None
+            if not worker.finish():
+                log.debug("apidocgen: the search worker failed; pages indexed in this process")
         if self.preview.enabled and self._files is not None:
             # What mkdocs wrote: its files, the theme's templates, the search index.
             site = config.site_dir
@@ -410,6 +422,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_prefetch()
+        self._stop_search_worker()
         self.preview.forget()
         if self._kept_site is not None:  # the build failed before mkdocs emptied site_dir
             put_site_back(self._kept_site, self._site_dir)
@@ -432,6 +445,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         items = self._nav.items if self._nav is not None else []
         reused = self.preview.plan_output(nav_entries(items), pages)
+        self._start_search_worker(config, pages)
         if reused:
             import jinja2
 
@@ -439,6 +453,29 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             for page in reused:
                 page.meta["template"] = REUSED_TEMPLATE
         return env
+
+    def _start_search_worker(self, config: MkDocsConfig, pages: list[Page]) -> None:
+        """Index the pages for search in a second process (apidocgen.search_worker): in a full
+        build where only this plugin and search see the page context."""
+        self._stop_search_worker()
+        if self.preview.enabled or self._dirty or not self._lighten_for_search:
+            return
+        index = search_index(config)
+        if index is None:
+            return
+        self._stop_prefetch(wait=True)  # its work is done; a process forks with no thread
+        if not SearchWorker.usable(index, pages):
+            return
+        try:
+            self._search_worker = SearchWorker(index, pages, _light_copy)
+        except OSError as problem:  # no process could be started: search indexes here
+            log.debug("apidocgen: indexing for search in one process (%s)", problem)
+
+    def _stop_search_worker(self) -> None:
+        if self._search_worker is not None:
+            self._search_worker.close()
+            self._search_worker = None
+        self._worker_meta = {}
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -502,6 +539,14 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     @event_priority(100)
     def _before_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         src_uri = page.file.src_uri
+        worker = self._search_worker
+        if worker is not None and worker.handles(page):
+            # Indexed by the worker (its entries take this place in on_post_build): search
+            # skips it, and the page gets its metadata back in _after_search.
+            self._worker_meta[id(page)] = page.meta.get("search")
+            page.meta["search"] = {"exclude": True}
+            worker.place(page)
+            return context
         if self._search_index is not None and self.preview.output_reused(src_uri):
             # Indexed as in the last build (_after_search adds its entries): search skips it.
             self._search_meta[src_uri] = page.meta.get("search")
@@ -511,15 +556,24 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             self._search_marks[src_uri] = len(self._search_index)
         if not self._lighten_for_search:
             return context
-        if page.content and "data-search-exclude" not in page.content:
-            light = _SEARCH_NOISE.sub("", _SEARCH_CELL_END.sub(" ", page.content))
-            self._held_content[id(page)] = (page.content, light)
-            page.content = light
+        content = page.content
+        if content:
+            light = _light_copy(content)
+            if light is not content:
+                self._held_content[id(page)] = (content, light)
+                page.content = light
         return context
 
     @event_priority(-100)
     def _after_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         src_uri = page.file.src_uri
+        if id(page) in self._worker_meta:
+            meta = self._worker_meta.pop(id(page))
+            if meta is None:
+                del page.meta["search"]
+            else:
+                page.meta["search"] = meta
+            return context
         index = self._search_index
         if index is not None and src_uri in self._search_meta:
             meta = self._search_meta.pop(src_uri)
@@ -537,6 +591,14 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         return context
 
     on_page_context = CombinedEvent(_before_search, _after_search)
+
+
+def _light_copy(content: str) -> str:
+    """The page as search is given it: without the tags whose text is all it keeps (the page
+    itself when it uses `data-search-exclude`, whose effect depends on the element)."""
+    if "data-search-exclude" in content:
+        return content
+    return _SEARCH_NOISE.sub("", _SEARCH_CELL_END.sub(" ", content))
 
 
 def _in_site(src_uri: str) -> bool:

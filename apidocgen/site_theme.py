@@ -1,6 +1,7 @@
 """What the apidocgen plugin adjusts in a mkdocs-material site: no fonts from another host,
 a search that finds paths and code by their words, a named search dialog; and the search
-index being built (which the live preview fills in for unchanged pages)."""
+index being built (which the live preview fills in for unchanged pages, and the search worker
+for every page)."""
 
 from __future__ import annotations
 
@@ -58,10 +59,18 @@ def set_search_separator(config: MkDocsConfig) -> None:
             plugin.config["separator"] = SEARCH_SEPARATOR
 
 
-def search_entries(config: MkDocsConfig) -> list[Any] | None:
-    """The entries of mkdocs-material's search index being built (None: another search)."""
+def search_index(config: MkDocsConfig) -> Any | None:
+    """mkdocs-material's search index being built (None: another search, or none)."""
     for plugin in config.plugins.values():
         if type(plugin).__module__.startswith("material.plugins.search"):
-            entries = getattr(getattr(plugin, "search_index", None), "entries", None)
-            return entries if isinstance(entries, list) else None
+            if not plugin.config.get("enabled", True):
+                return None
+            index = getattr(plugin, "search_index", None)
+            return index if isinstance(getattr(index, "entries", None), list) else None
     return None
+
+
+def search_entries(config: MkDocsConfig) -> list[Any] | None:
+    """The entries of mkdocs-material's search index being built (None: another search)."""
+    index = search_index(config)
+    return index.entries if index is not None else None

@@ -30,6 +30,8 @@ the pipeline), then runs `apidocgen.cli.main(argv)` or mkdocs' own `build` comma
   fast-blocks         site: both of the above (then nothing is left to prefetch either)
   prefetch            site: BlockPrefetch.available() is False (no second process)
   search-light        site: the search plugin is given the page itself, not a light copy
+                      (and indexes it in the build's process: the worker gives it the light copy)
+  search-worker       site: SearchWorker.usable() is False (search indexes in the build's process)
 
 With --old-revision PATH (a tree exported with `git archive REV | tar -x -C PATH`), the same
 figures are measured for that code too, by putting PATH first on PYTHONPATH (and running from
@@ -237,6 +239,10 @@ def _no_search_light(m: ModuleType, probe: dict[str, Any]) -> None:
     m.ApidocgenPlugin._only_search_reads_page_context = lambda self, config: False
 
 
+def _no_search_worker(m: ModuleType, probe: dict[str, Any]) -> None:
+    m.SearchWorker.usable = staticmethod(lambda index, pages: False)
+
+
 # Probes: what the product did, reported for every configuration of the current code (they
 # wrap, after the switch's patches, a few calls per run; per-block calls are not wrapped).
 
@@ -326,6 +332,7 @@ def _probe_incremental(m: ModuleType, probe: dict[str, Any]) -> None:
 def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
     configure = m.ApidocgenPlugin.on_config
     start = m.ApidocgenPlugin._start_prefetch
+    start_search = m.ApidocgenPlugin._start_search_worker
 
     def on_config(self: Any, config: Any) -> Any:
         found = configure(self, config)
@@ -339,8 +346,13 @@ def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
         start(self, files)
         probe["prefetch"] = probe.get("prefetch", 0) + (self._prefetch is not None)
 
+    def start_search_worker(self: Any, config: Any, pages: Any) -> None:
+        start_search(self, config, pages)
+        probe["search_worker"] = probe.get("search_worker", 0) + (self._search_worker is not None)
+
     m.ApidocgenPlugin.on_config = on_config
     m.ApidocgenPlugin._start_prefetch = start_prefetch
+    m.ApidocgenPlugin._start_search_worker = start_search_worker
 
 
 _PROBES: dict[str, list[Patch]] = {
@@ -546,6 +558,17 @@ SWITCHES: dict[str, Switch] = {
             check_figure="site",
             check=lambda on, off: (
                 on.get("search_light") is True and off.get("search_light") is False
+            ),
+        ),
+        Switch(
+            "search-worker",
+            "site",
+            ("site",),
+            "pages indexed for search in a forked second process",
+            {"apidocgen.mkdocs_plugin": [_no_search_worker]},
+            check_figure="site",
+            check=lambda on, off: (
+                _get(on, "search_worker") == 1 and _get(off, "search_worker") == 0
             ),
         ),
     )

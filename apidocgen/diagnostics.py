@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,3 +43,13 @@ def _one_line(message: str) -> str:
     # Messages quote descriptor text; keep them on one line and of bounded size.
     text = " ".join(message.split())
     return text if len(text) <= 300 else text[:297] + "..."
+
+
+def errors_message(diagnostics: Iterable[Diagnostic], shown: int = 50) -> str:
+    """The errors among `diagnostics` as one message: a count, then one line each (the first
+    `shown` of them)."""
+    errors = [d for d in diagnostics if d.severity == "error"]
+    lines = [d.format() for d in errors[:shown]]
+    if len(errors) > shown:
+        lines.append(f"... and {len(errors) - shown} more errors")
+    return f"apidocgen: {len(errors)} error(s) in the input:\n" + "\n".join(lines)

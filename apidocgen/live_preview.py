@@ -77,6 +77,40 @@ class Converted:
     links_to_anchors: dict[str, dict[str, str]] | None = None
 
 
+def conversion_of(page: Any, key: str, content: str, title: str | None) -> Converted:
+    """What converting `page` made (after `page.render`), with the HTML and title that the
+    plugin's on_page_content made of it."""
+    links = getattr(page, "links_to_anchors", None)
+    return Converted(
+        key,
+        content,
+        page.toc,
+        page.present_anchor_ids,
+        title,
+        getattr(page, "_title_from_render", None),
+        None if links is None else {linked.src_uri: dict(found) for linked, found in links.items()},
+    )
+
+
+def restorer(page: Any, found: Converted) -> Callable[..., None]:
+    """A stand-in for `page.render(config, files)` that gives the page what `found` holds."""
+
+    def render(config: Any, files: Any) -> None:
+        page.content = found.content
+        page.toc = found.toc
+        page._title_from_render = found.title_from_render
+        page.present_anchor_ids = found.anchors
+        page.links_to_anchors = None
+        if found.links_to_anchors is not None:
+            page.links_to_anchors = {
+                linked: links
+                for src_uri, links in found.links_to_anchors.items()
+                if (linked := files.get_file_from_path(src_uri)) is not None
+            }
+
+    return render
+
+
 @dataclass
 class Finished:
     """A page's finished HTML file and its search index entries."""
@@ -139,41 +173,15 @@ class LivePreview:
 
     def restore_content(self, src_uri: str, page: Any) -> Callable[..., None]:
         """A stand-in for `page.render` that puts back what the last conversion made."""
-        found = self.converted[src_uri]
         self.reused_content.add(src_uri)
-
-        def render(config: Any, files: Any) -> None:
-            page.content = found.content
-            page.toc = found.toc
-            page._title_from_render = found.title_from_render
-            page.present_anchor_ids = found.anchors
-            page.links_to_anchors = None
-            if found.links_to_anchors is not None:
-                page.links_to_anchors = {
-                    linked: links
-                    for src_uri, links in found.links_to_anchors.items()
-                    if (linked := files.get_file_from_path(src_uri)) is not None
-                }
-
-        return render
+        return restorer(page, self.converted[src_uri])
 
     def cached_title(self, src_uri: str) -> str | None:
         return self.converted[src_uri].title
 
     def keep_content(self, src_uri: str, page: Any, content: str, title: str | None) -> None:
         if self.enabled and src_uri in self.keys:
-            links = getattr(page, "links_to_anchors", None)
-            self.converted[src_uri] = Converted(
-                self.keys[src_uri],
-                content,
-                page.toc,
-                page.present_anchor_ids,
-                title,
-                getattr(page, "_title_from_render", None),
-                None
-                if links is None
-                else {linked.src_uri: dict(found) for linked, found in links.items()},
-            )
+            self.converted[src_uri] = conversion_of(page, self.keys[src_uri], content, title)
 
     # ---- layout and search ---------------------------------------------------------------------
 

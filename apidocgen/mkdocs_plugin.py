@@ -19,6 +19,9 @@ plugins:
 * It adds a Markdown extension (`apidocgen.generated_blocks`) that renders the generator's marked
   code blocks and HTML tables directly, so a large API builds in a fraction of the time;
   `on_page_markdown` tells it which page is being rendered (for the links of those tables).
+* With a second CPU, a second process converts pages from the last one back while mkdocs
+  converts them from the first (`apidocgen.conversion_worker`); failing that, it renders the
+  generated blocks ahead (`BlockPrefetch`).
 * Once every page is converted (`on_env`), a second process indexes the pages for search while
   this one lays them out (`apidocgen.search_worker`), when there is a CPU for it.
 * `on_page_content` sanitizes each page's HTML with nh3 (defence in depth: the generated
@@ -29,7 +32,6 @@ plugins:
 from __future__ import annotations
 
 import html
-import json
 import logging
 import os
 import posixpath
@@ -51,6 +53,8 @@ from mkdocs.structure.files import Files, get_files
 from mkdocs.structure.pages import Page
 
 from apidocgen.config import Config, check_config, load_config
+from apidocgen.conversion_worker import ConversionWorker, converter
+from apidocgen.diagnostics import errors_message
 from apidocgen.generated_blocks import (
     PLAIN_TOKEN,
     BlockPrefetch,
@@ -73,11 +77,12 @@ from apidocgen.live_preview import (
     prune_site,
     put_site_back,
     reads_other_files,
+    restorer,
 )
 from apidocgen.manifest import MANIFEST
 from apidocgen.page_sanitizer import page_cleaner, safe_title
-from apidocgen.search_worker import SearchWorker
-from apidocgen.site_layout import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET
+from apidocgen.search_worker import SearchWorker, light_copy
+from apidocgen.site_layout import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET, read_nav
 from apidocgen.site_theme import (
     SEARCH_SEPARATOR,
     label_search_dialog,
@@ -96,15 +101,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("mkdocs.plugins.apidocgen")
-
-# Tags the search index does not keep (it keeps the text inside them): its parser's time is
-# spent per tag, and on an API site these are most of them (highlighting and tables).
-_SEARCH_NOISE = re.compile(
-    r"</?(?:span|table|thead|tbody|tfoot|tr|label|input|small|wbr)\b[^>]*>|<t[hd]\b[^>]*>"
-)
-# The end of a table cell or tab label becomes a space in what search indexes: its text
-# must not run into the next.
-_SEARCH_CELL_END = re.compile(r"</(?:t[hd]|label)>")
 
 
 class ApidocgenPluginConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]
@@ -137,14 +133,16 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         self._blocks: GeneratedBlocksExtension | None = None
         self._markdown_settings: tuple[list[Any], dict[str, Any]] = ([], {})
         self._prefetch: BlockPrefetch | None = None
+        self._convert_ahead = False
+        self._converter: ConversionWorker | None = None
+        self._taken: dict[int, str | None] = {}
         self.serving = False
         self.preview = LivePreview()
         self._nav: Any = None
         self._search_index: list[Any] | None = None
-        self._search_meta: dict[str, Any] = {}
+        self._search_meta: dict[int, Any] = {}  # page -> its search metadata, while hidden
         self._search_marks: dict[str, int] = {}
         self._search_worker: SearchWorker | None = None
-        self._worker_meta: dict[int, Any] = {}
         self._dirty = False
         self._page_search: dict[str, list[Any]] = {}
         self._kept_site: Path | None = None
@@ -190,7 +188,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         generator_config = replace(generator_config, **overrides)
         problems += check_config(generator_config, str(pyproject))
         if problems:
-            raise PluginError(_diagnostics_message(problems))
+            raise PluginError(errors_message(problems))
         if self.config.generate:
             source = generator_config.input.resolve()
             target = generator_config.output.resolve()
@@ -235,11 +233,14 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         if self.config.generate:
             self._generate(self.generator_config)
         if self.config.nav and not self.user_nav:
-            nav = _read_nav(Path(config.docs_dir) / NAV_FILE)
+            nav = read_nav(Path(config.docs_dir) / NAV_FILE)
             if nav is not None:
                 config.nav = nav
         files = get_files(config)
         self._plan_reuse(config, files)
+        self._convert_ahead = self._conversion_allowed(config) and ConversionWorker.usable(
+            [f for f in files.documentation_pages() if _in_site(f.src_uri)]
+        )
         if self.preview.enabled:
             self._site_dir = config.site_dir
             self._kept_site = keep_site_aside(config.site_dir)
@@ -266,6 +267,18 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             sorted((f.src_uri, f.url) for f in files if _in_site(f.src_uri)),
         ]
         self.preview.start(True, settings, pages)
+
+    def _conversion_allowed(self, config: MkDocsConfig) -> bool:
+        """A full build in which every handler of the conversion's events is this plugin's or
+        a search plugin's (another plugin's state would not see the pages converted in the
+        second process): pages may be converted ahead (apidocgen.conversion_worker)."""
+        if self.preview.enabled or self._dirty:
+            return False
+        if logging.getLogger("mkdocs").getEffectiveLevel() <= logging.DEBUG:
+            return False  # every conversion logs: each would be done again here (`--verbose`)
+        return self._only_self_and_search_handle(
+            config, ("pre_page", "page_read_source", "page_markdown", "page_content")
+        )
 
     def _reuse_allowed(self, config: MkDocsConfig) -> bool:
         """Serving, and every handler of page events is this plugin's or a search plugin's."""
@@ -315,7 +328,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             if diagnostic.severity == "warning":
                 log.info(diagnostic.format())  # info: input warnings must not fail --strict
         if changes is None:
-            raise PluginError(_diagnostics_message(result.diagnostics))
+            raise PluginError(errors_message(result.diagnostics))
         log.info(
             "apidocgen: %d endpoints; %d files written, %d removed",
             result.counts.get("endpoints", 0),
@@ -361,6 +374,8 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         blocks = self._blocks
         if blocks is None or (blocks.highlighter is None and blocks.tables is None):
             return
+        if self._convert_ahead:
+            return  # the conversion worker renders its pages' blocks with the rest
         if not BlockPrefetch.available():
             return
         paths = [
@@ -399,6 +414,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         """Under `mkdocs serve`, delete what is left of the previous build and was not written
         again (a page that is gone). The search worker's entries go into the index first."""
         self._stop_prefetch()
+        self._stop_converter()
         if self._search_worker is not None:
             worker, self._search_worker = self._search_worker, None
             if not worker.finish():
@@ -422,6 +438,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_prefetch()
+        self._stop_converter()
         self._stop_search_worker()
         self.preview.forget()
         if self._kept_site is not None:  # the build failed before mkdocs emptied site_dir
@@ -433,14 +450,35 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         return self.preview.source_of(page.file.src_uri)
 
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """The pages exist: start converting them ahead from the last one, when allowed."""
         self._nav = nav
+        self._stop_converter()
+        if self._convert_ahead:
+            pages = [
+                f.page
+                for f in files.documentation_pages()
+                if f.page is not None and _in_site(f.src_uri)
+            ]
+            if ConversionWorker.usable(pages):
+                try:
+                    self._converter = ConversionWorker(pages, converter(config, files))
+                except OSError as problem:  # no process could be started: convert here
+                    log.debug("apidocgen: converting pages in one process (%s)", problem)
         return nav
+
+    def _stop_converter(self) -> None:
+        if self._converter is not None:
+            log.debug("apidocgen: %d pages converted in a second process", self._converter.taken)
+            self._converter.close()
+            self._converter = None
+        self._taken = {}
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Every page is converted: the pages whose finished HTML is reused get a template that
         renders nothing (on_post_page hands mkdocs the page kept from the last build)."""
         if self.serving:
             env.bytecode_cache = self._templates
+        self._stop_converter()  # every page is converted
         self._search_index = search_entries(config) if self.preview.enabled else None
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         items = self._nav.items if self._nav is not None else []
@@ -467,7 +505,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         if not SearchWorker.usable(index, pages):
             return
         try:
-            self._search_worker = SearchWorker(index, pages, _light_copy)
+            self._search_worker = SearchWorker(index, pages, light_copy)
         except OSError as problem:  # no process could be started: search indexes here
             log.debug("apidocgen: indexing for search in one process (%s)", problem)
 
@@ -475,13 +513,19 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         if self._search_worker is not None:
             self._search_worker.close()
             self._search_worker = None
-        self._worker_meta = {}
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Point the generated-blocks extension at this page: its links resolve from here.
-        Under `mkdocs serve`, a page unchanged since the last build is not converted again."""
+        Under `mkdocs serve`, a page unchanged since the last build is not converted again;
+        a page the conversion worker converted already is not converted here."""
+        if self._converter is not None:
+            found = self._converter.take(page)
+            if found is not None and found.key == markdown:
+                page.render = restorer(page, found)  # type: ignore[method-assign]
+                self._taken[id(page)] = found.title
+                return markdown
         if self.preview.content_reusable(page.file.src_uri):
             # mkdocs converts every page; this one's conversion is taken from the last build.
             restore = self.preview.restore_content(page.file.src_uri, page)
@@ -506,6 +550,11 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     ) -> str | None:
         """Sanitize the page's HTML; give it a title that is safe wherever a theme prints it."""
         src_uri = page.file.src_uri
+        if id(page) in self._taken:  # processed by the conversion worker
+            title = self._taken.pop(id(page))
+            if title:
+                page.meta["title"] = title
+            return html_text
         if src_uri in self.preview.reused_content:  # processed when it was converted
             title = self.preview.cached_title(src_uri)
             if title:
@@ -540,17 +589,15 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     def _before_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         src_uri = page.file.src_uri
         worker = self._search_worker
-        if worker is not None and worker.handles(page):
-            # Indexed by the worker (its entries take this place in on_post_build): search
-            # skips it, and the page gets its metadata back in _after_search.
-            self._worker_meta[id(page)] = page.meta.get("search")
+        by_worker = worker is not None and worker.handles(page)
+        if by_worker or self._search_index is not None and self.preview.output_reused(src_uri):
+            # Indexed by the worker (its entries take this place in on_post_build), or as in
+            # the last build (_after_search adds its entries): search skips it, and the page
+            # gets its metadata back in _after_search.
+            self._search_meta[id(page)] = page.meta.get("search")
             page.meta["search"] = {"exclude": True}
-            worker.place(page)
-            return context
-        if self._search_index is not None and self.preview.output_reused(src_uri):
-            # Indexed as in the last build (_after_search adds its entries): search skips it.
-            self._search_meta[src_uri] = page.meta.get("search")
-            page.meta["search"] = {"exclude": True}
+            if worker is not None and by_worker:
+                worker.place(page)
             return context
         if self._search_index is not None:
             self._search_marks[src_uri] = len(self._search_index)
@@ -558,7 +605,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             return context
         content = page.content
         if content:
-            light = _light_copy(content)
+            light = light_copy(content)
             if light is not content:
                 self._held_content[id(page)] = (content, light)
                 page.content = light
@@ -567,21 +614,15 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     @event_priority(-100)
     def _after_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         src_uri = page.file.src_uri
-        if id(page) in self._worker_meta:
-            meta = self._worker_meta.pop(id(page))
-            if meta is None:
-                del page.meta["search"]
-            else:
-                page.meta["search"] = meta
-            return context
         index = self._search_index
-        if index is not None and src_uri in self._search_meta:
-            meta = self._search_meta.pop(src_uri)
+        if id(page) in self._search_meta:
+            meta = self._search_meta.pop(id(page))
             if meta is None:
                 del page.meta["search"]
             else:
                 page.meta["search"] = meta
-            index.extend(self.preview.search_entries(src_uri))
+            if index is not None:  # reused from the last build (not the worker's)
+                index.extend(self.preview.search_entries(src_uri))
         elif index is not None and src_uri in self._search_marks:
             self._page_search[src_uri] = index[self._search_marks.pop(src_uri) :]
         held = self._held_content.pop(id(page), None)
@@ -593,14 +634,6 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     on_page_context = CombinedEvent(_before_search, _after_search)
 
 
-def _light_copy(content: str) -> str:
-    """The page as search is given it: without the tags whose text is all it keeps (the page
-    itself when it uses `data-search-exclude`, whose effect depends on the element)."""
-    if "data-search-exclude" in content:
-        return content
-    return _SEARCH_NOISE.sub("", _SEARCH_CELL_END.sub(" ", content))
-
-
 def _in_site(src_uri: str) -> bool:
     """Whether a file of docs_dir belongs in the site (not the generated Python package, not
     the generator's bookkeeping)."""
@@ -608,39 +641,8 @@ def _in_site(src_uri: str) -> bool:
     return not (top in NON_DOC_FOLDERS and "/" in src_uri) and src_uri not in (MANIFEST, NAV_FILE)
 
 
-def _read_nav(path: Path) -> list[Any] | None:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    entries = data.get("nav") if isinstance(data, dict) else None
-    return _nav_items(entries) if isinstance(entries, list) else None
-
-
-def _nav_items(entries: list[Any]) -> list[Any]:
-    """The generated tree as mkdocs' nav structure; titles escaped (themes print them raw)."""
-    out: list[Any] = []
-    for entry in entries:
-        if not isinstance(entry, dict):
-            continue
-        title = html.escape(str(entry.get("title", "")), quote=True)
-        if isinstance(entry.get("children"), list):
-            out.append({title: _nav_items(entry["children"])})
-        elif isinstance(entry.get("page"), str):
-            out.append({title: entry["page"]})
-    return out
-
-
 def _shown(path: Path, base: Path) -> str:
     try:
         return path.resolve().relative_to(base).as_posix()
     except ValueError:
         return str(path)
-
-
-def _diagnostics_message(diagnostics: Any) -> str:
-    errors = [d for d in diagnostics if d.severity == "error"]
-    lines = [d.format() for d in errors[:50]]
-    if len(errors) > 50:
-        lines.append(f"... and {len(errors) - 50} more errors")
-    return f"apidocgen: {len(errors)} error(s) in the input:\n" + "\n".join(lines)

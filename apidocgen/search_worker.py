@@ -17,6 +17,7 @@ have been given.
 from __future__ import annotations
 
 import multiprocessing
+import re
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
@@ -27,6 +28,23 @@ from apidocgen.forking import can_fork
 MIN_PAGES = 48
 
 Prepare = Callable[[str], str]
+
+# Tags the search index does not keep (it keeps the text inside them): its parser's time is
+# spent per tag, and on an API site these are most of them (highlighting and tables).
+_SEARCH_NOISE = re.compile(
+    r"</?(?:span|table|thead|tbody|tfoot|tr|label|input|small|wbr)\b[^>]*>|<t[hd]\b[^>]*>"
+)
+# The end of a table cell or tab label becomes a space in what search indexes: its text
+# must not run into the next.
+_SEARCH_CELL_END = re.compile(r"</(?:t[hd]|label)>")
+
+
+def light_copy(content: str) -> str:
+    """A page's HTML as search is given it: without the tags whose text is all it keeps (the
+    page itself when it uses `data-search-exclude`, whose effect depends on the element)."""
+    if "data-search-exclude" in content:
+        return content
+    return _SEARCH_NOISE.sub("", _SEARCH_CELL_END.sub(" ", content))
 
 
 def index_pages(index: Any, pages: Sequence[Any], prepare: Prepare) -> list[list[Any]]:

@@ -4,6 +4,11 @@ Shared by the docs renderer (apidocgen.render.docs) and the mkdocs plugin, which
 light module on every build (the renderer is only needed when something changed).
 """
 
+import html
+import json
+from pathlib import Path
+from typing import Any
+
 NAV_FILE = ".apidocgen-nav.json"
 STYLESHEET = "stylesheets/apidocgen.css"
 OPENAPI_FILE = "openapi.json"
@@ -19,3 +24,28 @@ CODE_BLOCK_MARK = "<!-- apidocgen:code -->"  # a blank line, then a fence made b
 HTML_BLOCK_OPEN = "<!-- apidocgen:html -->"  # generator-made HTML (all text escaped) follows
 HTML_BLOCK_CLOSE = "<!-- /apidocgen:html -->"
 TABLE_MARK = "<!-- apidocgen:table -->"  # the next lines are a Markdown table the generator made
+
+
+def read_nav(path: Path) -> list[Any] | None:
+    """The generated navigation file (NAV_FILE) as mkdocs' nav structure; None when it is
+    missing or not the generator's."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    entries = data.get("nav") if isinstance(data, dict) else None
+    return _nav_items(entries) if isinstance(entries, list) else None
+
+
+def _nav_items(entries: list[Any]) -> list[Any]:
+    """The generated tree as mkdocs' nav structure; titles escaped (themes print them raw)."""
+    out: list[Any] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        title = html.escape(str(entry.get("title", "")), quote=True)
+        if isinstance(entry.get("children"), list):
+            out.append({title: _nav_items(entry["children"])})
+        elif isinstance(entry.get("page"), str):
+            out.append({title: entry["page"]})
+    return out

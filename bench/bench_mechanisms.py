@@ -28,7 +28,9 @@ the pipeline), then runs `apidocgen.cli.main(argv)` or mkdocs' own `build` comma
   fast-code           site: plugin option `fast_code_blocks: false` (code blocks to pymdownx)
   fast-tables         site: rows_are_page_independent is False (tables to Python-Markdown)
   fast-blocks         site: both of the above (then nothing is left to prefetch either)
-  prefetch            site: BlockPrefetch.available() is False (no second process)
+  conversion-worker   site: ConversionWorker.usable() is False (the blocks are prefetched instead)
+  prefetch            site: neither the conversion worker nor BlockPrefetch (no second process
+                      while pages are converted)
   search-light        site: the search plugin is given the page itself, not a light copy
                       (and indexes it in the build's process: the worker gives it the light copy)
   search-worker       site: SearchWorker.usable() is False (search indexes in the build's process)
@@ -235,6 +237,10 @@ def _no_prefetch(m: ModuleType, probe: dict[str, Any]) -> None:
     m.BlockPrefetch.available = staticmethod(lambda: False)
 
 
+def _no_conversion_worker(m: ModuleType, probe: dict[str, Any]) -> None:
+    m.ConversionWorker.usable = staticmethod(lambda pages: False)
+
+
 def _no_search_light(m: ModuleType, probe: dict[str, Any]) -> None:
     m.ApidocgenPlugin._only_search_reads_page_context = lambda self, config: False
 
@@ -352,6 +358,16 @@ def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
 
     m.ApidocgenPlugin.on_config = on_config
     m.ApidocgenPlugin._start_prefetch = start_prefetch
+    on_nav = m.ApidocgenPlugin.on_nav
+
+    def started_converter(self: Any, nav: Any, **kwargs: Any) -> Any:
+        found = on_nav(self, nav, **kwargs)
+        probe["conversion_worker"] = probe.get("conversion_worker", 0) + (
+            self._converter is not None
+        )
+        return found
+
+    m.ApidocgenPlugin.on_nav = started_converter
     m.ApidocgenPlugin._start_search_worker = start_search_worker
 
 
@@ -541,13 +557,33 @@ SWITCHES: dict[str, Switch] = {
             ),
         ),
         Switch(
+            "conversion-worker",
+            "site",
+            ("site",),
+            "pages converted from the last back in a forked second process",
+            {"apidocgen.conversion_worker": [_no_conversion_worker]},
+            check_figure="site",
+            check=lambda on, off: (
+                _get(on, "conversion_worker") == 1
+                and _get(off, "conversion_worker") == 0
+                and _get(off, "prefetch") == 1
+            ),
+        ),
+        Switch(
             "prefetch",
             "site",
             ("site",),
-            "blocks rendered ahead in a forked second process",
-            {"apidocgen.generated_blocks": [_no_prefetch]},
+            "no second process while pages are converted (no conversion worker, no prefetch)",
+            {
+                "apidocgen.conversion_worker": [_no_conversion_worker],
+                "apidocgen.generated_blocks": [_no_prefetch],
+            },
             check_figure="site",
-            check=lambda on, off: _get(on, "prefetch") == 1 and _get(off, "prefetch") == 0,
+            check=lambda on, off: (
+                _get(on, "conversion_worker") == 1
+                and _get(off, "conversion_worker") == 0
+                and _get(off, "prefetch") == 0
+            ),
         ),
         Switch(
             "search-light",

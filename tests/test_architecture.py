@@ -39,12 +39,13 @@ LAYERS: list[tuple[str, ...]] = [
     ("apidocgen.incremental", "apidocgen.mock", "apidocgen.generated_blocks", "apidocgen.migrate"),
     ("apidocgen.capture",),  # recorded traffic (HAR, test runs) into descriptors
     # What the mkdocs plugin adds to a site: theme settings, page cleaning, the live preview,
-    # search indexing in a second process.
+    # conversion and search indexing in a second process.
     (
         "apidocgen.site_theme",
         "apidocgen.page_sanitizer",
         "apidocgen.live_preview",
         "apidocgen.search_worker",
+        "apidocgen.conversion_worker",
     ),
     ("apidocgen.cli", "apidocgen.mkdocs_plugin", "apidocgen.__main__", "apidocgen.record"),
 ]

@@ -1,0 +1,145 @@
+"""Pages converted in a second process while mkdocs converts them in the first.
+
+mkdocs converts the pages of a site one after another in one process (reading, Markdown, the
+plugins' handlers of the page's Markdown and HTML). With a second CPU, the apidocgen plugin
+forks a copy of the build's process once the navigation is built, just before the conversions
+start. The copy converts pages as the build would (the same mkdocs calls, with the same
+configuration, files and plugins), from the last page back, and hands each result over as soon
+as it is done; the build's process converts from the first page forward and takes the copy's
+result for a page when there is one. The two meet in the middle: the copy stops at the first
+page the build has reached. A result is used only for the same Markdown source, through the
+stand-in for `page.render` that the live preview uses (`live_preview.restorer`).
+
+A page whose conversion in the copy logged anything (a broken link, an extension's warning) or
+raised is converted again by the build's process, so that every message is reported, and
+counted by `--strict`, as mkdocs reports it.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from apidocgen.forking import can_fork
+from apidocgen.live_preview import Converted, conversion_of
+
+# Fewer pages than this: forking costs more than it saves.
+MIN_PAGES = 48
+
+# page -> what converting it made; `Converted.key` is the page's Markdown as read.
+Convert = Callable[[Any], Converted]
+
+
+def converter(config: Any, files: Any) -> Convert:
+    """How the second process converts a page: the steps of mkdocs' build (its plugins'
+    handlers included), keyed by the Markdown it read."""
+
+    def convert(page: Any) -> Converted:
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            source = page.markdown or ""
+            page.markdown = config.plugins.on_page_markdown(
+                source, page=page, config=config, files=files
+            )
+            page.render(config, files)
+            content = config.plugins.on_page_content(
+                page.content or "", page=page, config=config, files=files
+            )
+        finally:
+            config._current_page = None
+        return conversion_of(page, source, content or "", page.meta.get("title"))
+
+    return convert
+
+
+class _Noticed(logging.Handler):
+    """Notices that something was logged (in the copy, where nothing is shown)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+def _convert_from_the_end(
+    results: Any, pages: Sequence[Any], convert: Convert, reached: Any
+) -> None:
+    noticed = _Noticed()
+    for name in ("", "mkdocs"):  # mkdocs' own logger does not pass its records to the root
+        logging.getLogger(name).handlers = [noticed]
+    for number in range(len(pages) - 1, -1, -1):
+        if reached.value >= number:
+            break  # the build's process has reached this page
+        noticed.seen = False
+        found: Converted | None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                found = convert(pages[number])
+            except Exception:  # the build's process converts it, and reports the problem
+                found = None
+        if noticed.seen or caught:
+            found = None
+        results.put((number, found))
+    results.close()
+
+
+class ConversionWorker:
+    """Converts `pages` from the last back in a forked process; `take` hands over a page's
+    conversion when the build's process reaches that page."""
+
+    @staticmethod
+    def usable(pages: Sequence[Any]) -> bool:
+        """Enough pages, and a process that may fork (`forking.can_fork`)."""
+        return len(pages) >= MIN_PAGES and can_fork()
+
+    def __init__(self, pages: Sequence[Any], convert: Convert) -> None:
+        self._pages = list(pages)
+        self._number = {id(page): n for n, page in enumerate(self._pages)}
+        self._done: dict[int, Converted | None] = {}
+        context = multiprocessing.get_context("fork")
+        # The page the build's process has reached (the copy stops there).
+        self._reached = context.RawValue("i", -1)
+        # A queue: the copy's puts never wait for this process to read (a thread sends them).
+        self._results = context.Queue()
+        # fork: the pages, settings and plugins are in the copy's memory already.
+        self._process = context.Process(
+            target=_convert_from_the_end,
+            args=(self._results, self._pages, convert, self._reached),
+            daemon=True,
+        )
+        self._process.start()
+        self.taken = 0
+
+    def take(self, page: Any) -> Converted | None:
+        """The build's process has reached `page`: the copy's conversion of it, if done."""
+        number = self._number.get(id(page))
+        if number is None:
+            return None
+        self._reached.value = max(self._reached.value, number)
+        while True:
+            try:
+                done, found = self._results.get_nowait()
+            except (queue.Empty, EOFError, OSError, ValueError):
+                break
+            self._done[done] = found
+        found = self._done.pop(number, None)
+        self.taken += found is not None
+        return found
+
+    def close(self) -> None:
+        """Stop the copy (the build's process has passed every page, or the build failed)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._results.close()
+        self._results.cancel_join_thread()
+        self._done = {}

@@ -17,14 +17,12 @@ counted by `--strict`, as mkdocs reports it.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import queue
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from apidocgen.forking import can_fork
+from apidocgen.forking import Quietly, can_fork
 from apidocgen.live_preview import Converted, conversion_of
 
 # Fewer pages than this: forking costs more than it saves.
@@ -58,37 +56,14 @@ def converter(config: Any, files: Any) -> Convert:
     return convert
 
 
-class _Noticed(logging.Handler):
-    """Notices that something was logged (in the copy, where nothing is shown)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen = True
-
-
 def _convert_from_the_end(
     results: Any, pages: Sequence[Any], convert: Convert, reached: Any
 ) -> None:
-    noticed = _Noticed()
-    for name in ("", "mkdocs"):  # mkdocs' own logger does not pass its records to the root
-        logging.getLogger(name).handlers = [noticed]
+    quietly = Quietly()
     for number in range(len(pages) - 1, -1, -1):
         if reached.value >= number:
             break  # the build's process has reached this page
-        noticed.seen = False
-        found: Converted | None
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                found = convert(pages[number])
-            except Exception:  # the build's process converts it, and reports the problem
-                found = None
-        if noticed.seen or caught:
-            found = None
-        results.put((number, found))
+        results.put((number, quietly.run(convert, pages[number])))
     results.close()
 
 

@@ -9,9 +9,16 @@ nothing forks.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
+import warnings
+from collections.abc import Callable
+from typing import TypeVar
+
+A = TypeVar("A")
+T = TypeVar("T")
 
 
 def can_fork() -> bool:
@@ -21,3 +28,36 @@ def can_fork() -> bool:
     import multiprocessing  # only runs that may fork pay for the import
 
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Noticed(logging.Handler):
+    """Notices that something was logged (in a forked copy, where nothing is shown)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+class Quietly:
+    """In a forked copy of a build: runs steps whose result counts only if they logged
+    nothing, warned nothing and raised nothing (the build's process then does the step
+    itself, and reports what it has to report where it is expected)."""
+
+    def __init__(self) -> None:
+        self._noticed = _Noticed()
+        for name in ("", "mkdocs"):  # mkdocs' own logger does not pass records to the root
+            logging.getLogger(name).handlers = [self._noticed]
+
+    def run(self, step: Callable[[A], T], argument: A) -> T | None:
+        """`step(argument)`, or None when it logged, warned or raised."""
+        self._noticed.seen = False
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                found: T | None = step(argument)
+            except Exception:
+                found = None
+        return None if self._noticed.seen or caught else found

@@ -22,8 +22,9 @@ plugins:
 * With a second CPU, a second process converts pages from the last one back while mkdocs
   converts them from the first (`apidocgen.conversion_worker`); failing that, it renders the
   generated blocks ahead (`BlockPrefetch`).
-* Once every page is converted (`on_env`), a second process indexes the pages for search while
-  this one lays them out (`apidocgen.search_worker`), when there is a CPU for it.
+* Once every page is converted (`on_env`), a second process indexes the pages for search, then
+  lays out pages from the last one back, while this one lays them out from the first
+  (`apidocgen.search_worker`; both through `apidocgen.site_workers`).
 * `on_page_content` sanitizes each page's HTML with nh3 (defence in depth: the generated
   Markdown is already safe) and gives the page an HTML-safe `meta.title`, because mkdocs
   themes print titles unescaped, and Material's `<title>` even un-escapes them (`striptags`).
@@ -53,7 +54,6 @@ from mkdocs.structure.files import Files, get_files
 from mkdocs.structure.pages import Page
 
 from apidocgen.config import Config, check_config, load_config
-from apidocgen.conversion_worker import ConversionWorker, converter
 from apidocgen.diagnostics import errors_message
 from apidocgen.generated_blocks import (
     PLAIN_TOKEN,
@@ -77,11 +77,10 @@ from apidocgen.live_preview import (
     prune_site,
     put_site_back,
     reads_other_files,
-    restorer,
 )
 from apidocgen.manifest import MANIFEST
 from apidocgen.page_sanitizer import page_cleaner, safe_title
-from apidocgen.search_worker import SearchWorker, light_copy
+from apidocgen.search_worker import light_copy, page_layout
 from apidocgen.site_layout import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET, read_nav
 from apidocgen.site_theme import (
     SEARCH_SEPARATOR,
@@ -91,6 +90,7 @@ from apidocgen.site_theme import (
     set_search_separator,
     use_system_fonts,
 )
+from apidocgen.site_workers import SecondProcesses
 
 __all__ = [
     "SEARCH_SEPARATOR",
@@ -134,15 +134,13 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         self._markdown_settings: tuple[list[Any], dict[str, Any]] = ([], {})
         self._prefetch: BlockPrefetch | None = None
         self._convert_ahead = False
-        self._converter: ConversionWorker | None = None
-        self._taken: dict[int, str | None] = {}
+        self._workers = SecondProcesses()
         self.serving = False
         self.preview = LivePreview()
         self._nav: Any = None
         self._search_index: list[Any] | None = None
         self._search_meta: dict[int, Any] = {}  # page -> its search metadata, while hidden
         self._search_marks: dict[str, int] = {}
-        self._search_worker: SearchWorker | None = None
         self._dirty = False
         self._page_search: dict[str, list[Any]] = {}
         self._kept_site: Path | None = None
@@ -238,7 +236,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 config.nav = nav
         files = get_files(config)
         self._plan_reuse(config, files)
-        self._convert_ahead = self._conversion_allowed(config) and ConversionWorker.usable(
+        self._convert_ahead = self._conversion_allowed(config) and SecondProcesses.can_convert(
             [f for f in files.documentation_pages() if _in_site(f.src_uri)]
         )
         if self.preview.enabled:
@@ -404,6 +402,9 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         src_uri = page.file.src_uri
         if self.preview.output_reused(src_uri):
             return self.preview.finished_output(src_uri, page.file.abs_dest_path)
+        laid_out = self._workers.laid_out(page)
+        if laid_out is not None:  # in the second process
+            return laid_out
         output = label_search_dialog(output)
         self.preview.keep_output(src_uri, output, self._page_search.pop(src_uri, []))
         return output
@@ -414,11 +415,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         """Under `mkdocs serve`, delete what is left of the previous build and was not written
         again (a page that is gone). The search worker's entries go into the index first."""
         self._stop_prefetch()
-        self._stop_converter()
-        if self._search_worker is not None:
-            worker, self._search_worker = self._search_worker, None
-            if not worker.finish():
-                log.debug("apidocgen: the search worker failed; pages indexed in this process")
+        self._workers.finish_search()
         if self.preview.enabled and self._files is not None:
             # What mkdocs wrote: its files, the theme's templates, the search index.
             site = config.site_dir
@@ -438,8 +435,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_prefetch()
-        self._stop_converter()
-        self._stop_search_worker()
+        self._workers.stop()
         self.preview.forget()
         if self._kept_site is not None:  # the build failed before mkdocs emptied site_dir
             put_site_back(self._kept_site, self._site_dir)
@@ -452,39 +448,27 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """The pages exist: start converting them ahead from the last one, when allowed."""
         self._nav = nav
-        self._stop_converter()
         if self._convert_ahead:
             pages = [
                 f.page
                 for f in files.documentation_pages()
                 if f.page is not None and _in_site(f.src_uri)
             ]
-            if ConversionWorker.usable(pages):
-                try:
-                    self._converter = ConversionWorker(pages, converter(config, files))
-                except OSError as problem:  # no process could be started: convert here
-                    log.debug("apidocgen: converting pages in one process (%s)", problem)
+            self._workers.start_conversion(config, files, pages)
         return nav
-
-    def _stop_converter(self) -> None:
-        if self._converter is not None:
-            log.debug("apidocgen: %d pages converted in a second process", self._converter.taken)
-            self._converter.close()
-            self._converter = None
-        self._taken = {}
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Every page is converted: the pages whose finished HTML is reused get a template that
         renders nothing (on_post_page hands mkdocs the page kept from the last build)."""
         if self.serving:
             env.bytecode_cache = self._templates
-        self._stop_converter()  # every page is converted
+        self._workers.stop_conversion()  # every page is converted
         self._search_index = search_entries(config) if self.preview.enabled else None
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         items = self._nav.items if self._nav is not None else []
         reused = self.preview.plan_output(nav_entries(items), pages)
-        self._start_search_worker(config, pages)
-        if reused:
+        self._start_search_worker(config, pages, env, files)
+        if reused or self._workers.lays_out:
             import jinja2
 
             env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({REUSED_TEMPLATE: ""}), env.loader])
@@ -492,27 +476,21 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 page.meta["template"] = REUSED_TEMPLATE
         return env
 
-    def _start_search_worker(self, config: MkDocsConfig, pages: list[Page]) -> None:
-        """Index the pages for search in a second process (apidocgen.search_worker): in a full
-        build where only this plugin and search see the page context."""
-        self._stop_search_worker()
-        if self.preview.enabled or self._dirty or not self._lighten_for_search:
-            return
+    def _start_search_worker(
+        self, config: MkDocsConfig, pages: list[Page], env: Any, files: Files
+    ) -> None:
+        """Index the pages for search in a second process, then lay out pages there too
+        (apidocgen.site_workers): in a full build where only this plugin and search see the
+        page context (and the finished page, for the layout)."""
+        self._workers.stop_search()
         index = search_index(config)
-        if index is None:
+        if self.preview.enabled or self._dirty or not self._lighten_for_search or index is None:
             return
         self._stop_prefetch(wait=True)  # its work is done; a process forks with no thread
-        if not SearchWorker.usable(index, pages):
-            return
-        try:
-            self._search_worker = SearchWorker(index, pages, light_copy)
-        except OSError as problem:  # no process could be started: search indexes here
-            log.debug("apidocgen: indexing for search in one process (%s)", problem)
-
-    def _stop_search_worker(self) -> None:
-        if self._search_worker is not None:
-            self._search_worker.close()
-            self._search_worker = None
+        lay_out = None
+        if self._only_self_and_search_handle(config, ("post_page",)):
+            lay_out = page_layout(config, self._nav, files, env)
+        self._workers.start_search(index, pages, lay_out)
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -520,12 +498,8 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         """Point the generated-blocks extension at this page: its links resolve from here.
         Under `mkdocs serve`, a page unchanged since the last build is not converted again;
         a page the conversion worker converted already is not converted here."""
-        if self._converter is not None:
-            found = self._converter.take(page)
-            if found is not None and found.key == markdown:
-                page.render = restorer(page, found)  # type: ignore[method-assign]
-                self._taken[id(page)] = found.title
-                return markdown
+        if self._workers.take_conversion(page, markdown):
+            return markdown
         if self.preview.content_reusable(page.file.src_uri):
             # mkdocs converts every page; this one's conversion is taken from the last build.
             restore = self.preview.restore_content(page.file.src_uri, page)
@@ -550,8 +524,8 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     ) -> str | None:
         """Sanitize the page's HTML; give it a title that is safe wherever a theme prints it."""
         src_uri = page.file.src_uri
-        if id(page) in self._taken:  # processed by the conversion worker
-            title = self._taken.pop(id(page))
+        converted_there, title = self._workers.converted_title(page)
+        if converted_there:  # processed there
             if title:
                 page.meta["title"] = title
             return html_text
@@ -588,21 +562,18 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
     @event_priority(100)
     def _before_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         src_uri = page.file.src_uri
-        worker = self._search_worker
-        by_worker = worker is not None and worker.handles(page)
-        if by_worker or self._search_index is not None and self.preview.output_reused(src_uri):
+        there = self._workers.indexed_there(page)
+        if there or self._search_index is not None and self.preview.output_reused(src_uri):
             # Indexed by the worker (its entries take this place in on_post_build), or as in
             # the last build (_after_search adds its entries): search skips it, and the page
             # gets its metadata back in _after_search.
             self._search_meta[id(page)] = page.meta.get("search")
             page.meta["search"] = {"exclude": True}
-            if worker is not None and by_worker:
-                worker.place(page)
             return context
         if self._search_index is not None:
             self._search_marks[src_uri] = len(self._search_index)
-        if not self._lighten_for_search:
-            return context
+        if not self._lighten_for_search or (page.meta.get("search") or {}).get("exclude"):
+            return context  # not indexed (search only strips its attributes)
         content = page.content
         if content:
             light = light_copy(content)

@@ -33,7 +33,9 @@ the pipeline), then runs `apidocgen.cli.main(argv)` or mkdocs' own `build` comma
                       while pages are converted)
   search-light        site: the search plugin is given the page itself, not a light copy
                       (and indexes it in the build's process: the worker gives it the light copy)
-  search-worker       site: SearchWorker.usable() is False (search indexes in the build's process)
+  search-worker       site: SearchWorker.usable() is False (search indexes in the build's process,
+                      which lays out every page)
+  layout-worker       site: the search worker only indexes (the build lays out every page)
 
 With --old-revision PATH (a tree exported with `git archive REV | tar -x -C PATH`), the same
 figures are measured for that code too, by putting PATH first on PYTHONPATH (and running from
@@ -249,6 +251,10 @@ def _no_search_worker(m: ModuleType, probe: dict[str, Any]) -> None:
     m.SearchWorker.usable = staticmethod(lambda index, pages: False)
 
 
+def _no_layout_worker(m: ModuleType, probe: dict[str, Any]) -> None:
+    m.page_layout = lambda config, nav, files, env: None
+
+
 # Probes: what the product did, reported for every configuration of the current code (they
 # wrap, after the switch's patches, a few calls per run; per-block calls are not wrapped).
 
@@ -354,7 +360,8 @@ def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
 
     def start_search_worker(self: Any, config: Any, pages: Any) -> None:
         start_search(self, config, pages)
-        probe["search_worker"] = probe.get("search_worker", 0) + (self._search_worker is not None)
+        probe["search_worker"] = probe.get("search_worker", 0) + self._workers.searching
+        probe["layout_worker"] = probe.get("layout_worker", 0) + self._workers.lays_out
 
     m.ApidocgenPlugin.on_config = on_config
     m.ApidocgenPlugin._start_prefetch = start_prefetch
@@ -362,9 +369,7 @@ def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
 
     def started_converter(self: Any, nav: Any, **kwargs: Any) -> Any:
         found = on_nav(self, nav, **kwargs)
-        probe["conversion_worker"] = probe.get("conversion_worker", 0) + (
-            self._converter is not None
-        )
+        probe["conversion_worker"] = probe.get("conversion_worker", 0) + self._workers.converting
         return found
 
     m.ApidocgenPlugin.on_nav = started_converter
@@ -601,10 +606,23 @@ SWITCHES: dict[str, Switch] = {
             "site",
             ("site",),
             "pages indexed for search in a forked second process",
-            {"apidocgen.mkdocs_plugin": [_no_search_worker]},
+            {"apidocgen.search_worker": [_no_search_worker]},
             check_figure="site",
             check=lambda on, off: (
                 _get(on, "search_worker") == 1 and _get(off, "search_worker") == 0
+            ),
+        ),
+        Switch(
+            "layout-worker",
+            "site",
+            ("site",),
+            "pages laid out from the last back by the search worker",
+            {"apidocgen.mkdocs_plugin": [_no_layout_worker]},
+            check_figure="site",
+            check=lambda on, off: (
+                _get(on, "layout_worker") == 1
+                and _get(off, "layout_worker") == 0
+                and _get(off, "search_worker") == 1
             ),
         ),
     )

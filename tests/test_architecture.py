@@ -47,6 +47,7 @@ LAYERS: list[tuple[str, ...]] = [
         "apidocgen.search_worker",
         "apidocgen.conversion_worker",
     ),
+    ("apidocgen.site_workers",),  # the plugin's use of both second processes
     ("apidocgen.cli", "apidocgen.mkdocs_plugin", "apidocgen.__main__", "apidocgen.record"),
 ]
 

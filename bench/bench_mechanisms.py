@@ -358,8 +358,8 @@ def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
         start(self, files)
         probe["prefetch"] = probe.get("prefetch", 0) + (self._prefetch is not None)
 
-    def start_search_worker(self: Any, config: Any, pages: Any) -> None:
-        start_search(self, config, pages)
+    def start_search_worker(self: Any, *args: Any) -> None:
+        start_search(self, *args)
         probe["search_worker"] = probe.get("search_worker", 0) + self._workers.searching
         probe["layout_worker"] = probe.get("layout_worker", 0) + self._workers.lays_out
 

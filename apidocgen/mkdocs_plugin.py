@@ -22,9 +22,8 @@ plugins:
 * With a second CPU, a second process converts pages from the last one back while mkdocs
   converts them from the first (`apidocgen.conversion_worker`); failing that, it renders the
   generated blocks ahead (`BlockPrefetch`).
-* Once every page is converted (`on_env`), a second process indexes the pages for search, then
-  lays out pages from the last one back, while this one lays them out from the first
-  (`apidocgen.search_worker`; both through `apidocgen.site_workers`).
+* Once every page is converted (`on_env`), a second process indexes the pages for search while
+  this one lays them out (`apidocgen.search_worker`; both through `apidocgen.site_workers`).
 * `on_page_content` sanitizes each page's HTML with nh3 (defence in depth: the generated
   Markdown is already safe) and gives the page an HTML-safe `meta.title`, because mkdocs
   themes print titles unescaped, and Material's `<title>` even un-escapes them (`striptags`).
@@ -80,7 +79,7 @@ from apidocgen.live_preview import (
 )
 from apidocgen.manifest import MANIFEST
 from apidocgen.page_sanitizer import page_cleaner, safe_title
-from apidocgen.search_worker import light_copy, page_layout
+from apidocgen.search_worker import light_copy
 from apidocgen.site_layout import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET, read_nav
 from apidocgen.site_theme import (
     SEARCH_SEPARATOR,
@@ -402,9 +401,6 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         src_uri = page.file.src_uri
         if self.preview.output_reused(src_uri):
             return self.preview.finished_output(src_uri, page.file.abs_dest_path)
-        laid_out = self._workers.laid_out(page)
-        if laid_out is not None:  # in the second process
-            return laid_out
         output = label_search_dialog(output)
         self.preview.keep_output(src_uri, output, self._page_search.pop(src_uri, []))
         return output
@@ -467,8 +463,8 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         items = self._nav.items if self._nav is not None else []
         reused = self.preview.plan_output(nav_entries(items), pages)
-        self._start_search_worker(config, pages, env, files)
-        if reused or self._workers.lays_out:
+        self._start_search_worker(config, pages)
+        if reused:
             import jinja2
 
             env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({REUSED_TEMPLATE: ""}), env.loader])
@@ -476,21 +472,15 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 page.meta["template"] = REUSED_TEMPLATE
         return env
 
-    def _start_search_worker(
-        self, config: MkDocsConfig, pages: list[Page], env: Any, files: Files
-    ) -> None:
-        """Index the pages for search in a second process, then lay out pages there too
-        (apidocgen.site_workers): in a full build where only this plugin and search see the
-        page context (and the finished page, for the layout)."""
+    def _start_search_worker(self, config: MkDocsConfig, pages: list[Page]) -> None:
+        """Index the pages for search in a second process (apidocgen.site_workers): in a full
+        build where only this plugin and search see the page context."""
         self._workers.stop_search()
         index = search_index(config)
         if self.preview.enabled or self._dirty or not self._lighten_for_search or index is None:
             return
         self._stop_prefetch(wait=True)  # its work is done; a process forks with no thread
-        lay_out = None
-        if self._only_self_and_search_handle(config, ("post_page",)):
-            lay_out = page_layout(config, self._nav, files, env)
-        self._workers.start_search(index, pages, lay_out)
+        self._workers.start_search(index, pages)
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files

@@ -1,5 +1,4 @@
-"""Search indexing and page layout in a second process while mkdocs lays out the pages in
-the first.
+"""Search indexing in a second process while mkdocs lays out the pages in the first.
 
 mkdocs-material's search plugin indexes each page when the page is laid out (its
 `on_page_context`), parsing the page's HTML in Python: on a large API a third of the build.
@@ -10,14 +9,7 @@ indexing skips them (the apidocgen plugin marks each page `search: exclude` whil
 at it and restores its metadata before the page is laid out), and their entries go in their
 place in the index before the search plugin writes it.
 
-Its indexing done, the copy lays out pages too (`lay_out`: mkdocs' steps for a page, the
-theme's template and the plugins' handlers), from the last page back, and hands each page over
-as soon as it is done; the build lays them out from the first page forward, takes the copy's
-page when there is one (`laid_out`), and the two meet in the middle. A page whose layout in the
-copy logged anything or raised is laid out by the build.
-
-The index and the pages are the ones the build would have made alone: the same code over the
-same pages. When the copy fails, the pages are indexed in the build's process instead, from the
+The index is the one the search plugin would have built: the same code over the same pages. When the copy fails, the pages are indexed in the build's process instead, from the
 HTML search would have been given.
 """
 
@@ -29,14 +21,12 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from apidocgen.forking import Quietly, can_fork
+from apidocgen.forking import can_fork
 
 # Fewer pages than this: forking costs more than it saves.
 MIN_PAGES = 48
 
 Prepare = Callable[[str], str]
-# page -> its finished HTML file, as the build would make it
-LayOut = Callable[[Any], str]
 
 # Tags the search index does not keep (it keeps the text inside them): its parser's time is
 # spent per tag, and on an API site these are most of them (highlighting and tables).
@@ -73,62 +63,13 @@ def index_pages(index: Any, pages: Sequence[Any], prepare: Prepare) -> list[list
     return found
 
 
-def _child(
-    results: Any,
-    index: Any,
-    pages: Sequence[Any],
-    prepare: Prepare,
-    lay_out: LayOut | None,
-    reached: Any,
-) -> None:
+def _child(results: Any, index: Any, pages: Sequence[Any], prepare: Prepare) -> None:
     try:
         found: list[list[Any]] | None = index_pages(index, pages, prepare)
     except Exception:  # the parent indexes the pages itself
         found = None
-    results.put(("entries", found))
-    if lay_out is not None:
-        quietly = Quietly()
-        for number in range(len(pages) - 1, -1, -1):
-            if reached.value >= number:
-                break  # the build has reached this page
-            output = quietly.run(lay_out, pages[number])
-            if output is not None:
-                results.put(("page", number, output))
+    results.put(found)
     results.close()
-
-
-def page_layout(config: Any, nav: Any, files: Any, env: Any) -> LayOut:
-    """How the second process lays out a page: the steps of mkdocs' build (the theme's
-    template, the plugins' handlers), with the page kept out of search while search looks at
-    it (its entries are made already)."""
-    from mkdocs.commands.build import get_context
-    from mkdocs.structure.files import InclusionLevel
-
-    pages = files.documentation_pages(inclusion=InclusionLevel.is_included)
-
-    def lay_out(page: Any) -> str:
-        config._current_page = page
-        page.active = True
-        search = page.meta.get("search", _ABSENT)
-        try:
-            context = get_context(nav, pages, config, page)
-            template = env.get_template(page.meta.get("template", "main.html"))
-            page.meta["search"] = {"exclude": True}
-            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-            if search is _ABSENT:
-                del page.meta["search"]
-            else:
-                page.meta["search"] = search
-            output = template.render(context)
-            return str(config.plugins.on_post_page(output, page=page, config=config))
-        finally:
-            page.active = False
-            config._current_page = None
-
-    return lay_out
-
-
-_ABSENT = object()
 
 
 class SearchWorker:
@@ -147,30 +88,21 @@ class SearchWorker:
             and can_fork()
         )
 
-    def __init__(
-        self, index: Any, pages: Sequence[Any], prepare: Prepare, lay_out: LayOut | None = None
-    ) -> None:
+    def __init__(self, index: Any, pages: Sequence[Any], prepare: Prepare) -> None:
         self._index = index
         self._pages = list(pages)
         self._prepare = prepare
         self._number = {id(page): n for n, page in enumerate(self._pages)}
         self._places: list[tuple[int, int]] = []  # (position in the index, page number)
         self._content: dict[int, str] = {}  # page number -> HTML search would have had
-        self._entries: list[list[Any]] | None = None
-        self._outputs: dict[int, str] = {}
-        self._open = True
         context = multiprocessing.get_context("fork")
-        self._reached = context.RawValue("i", -1)  # the page the build has reached
-        # A queue: the copy's puts never wait for this process to read (a thread sends them).
+        # A queue: the copy's put never waits for this process to read (a thread sends it).
         self._results = context.Queue()
-        # fork: the pages are in the child's memory already; only results are sent.
+        # fork: the pages are in the child's memory already; only the result is sent.
         self._process = context.Process(
-            target=_child,
-            args=(self._results, index, self._pages, prepare, lay_out, self._reached),
-            daemon=True,
+            target=_child, args=(self._results, index, self._pages, prepare), daemon=True
         )
         self._process.start()
-        self.laid_out_there = 0
 
     def handles(self, page: Any) -> bool:
         return id(page) in self._number
@@ -181,42 +113,19 @@ class SearchWorker:
         self._places.append((len(self._index.entries), number))
         self._content[number] = page.content
 
-    def laid_out(self, page: Any) -> str | None:
-        """The build is about to lay out `page`: the copy's finished page, if it is done (else
-        the copy will not start it)."""
-        number = self._number.get(id(page))
-        if number is None:
-            return None
-        self._reached.value = max(self._reached.value, number)
-        self._receive(wait=False)
-        output = self._outputs.pop(number, None)
-        self.laid_out_there += output is not None
-        return output
-
-    def _receive(self, *, wait: bool) -> None:
-        """What the copy has sent; with `wait`, until its entries are in (or it has ended)."""
-        while self._open:
-            try:
-                message = self._results.get(timeout=0.05) if wait else self._results.get_nowait()
-            except queue.Empty:
-                if wait and self._entries is None and self._process.is_alive():
-                    continue
-                return
-            except (EOFError, OSError, ValueError):
-                self._open = False
-                return
-            if message[0] == "entries":
-                self._entries = message[1]
-                wait = False
-            else:
-                self._outputs[message[1]] = message[2]
-
     def finish(self) -> bool:
         """Put the placed pages' entries in the index; whether the second process made them."""
-        if self._entries is None:
-            self._receive(wait=True)
+        found: list[list[Any]] | None = None
+        while True:  # until the copy's entries are in, or it has ended without them
+            try:
+                found = self._results.get(timeout=0.05)
+                break
+            except queue.Empty:
+                if not self._process.is_alive() and self._results.empty():
+                    break
+            except (EOFError, OSError, ValueError):
+                break
         self.close()
-        found = self._entries
         made_there = found is not None and len(found) == len(self._pages)
         if not made_there:
             placed = sorted(self._content)
@@ -238,10 +147,8 @@ class SearchWorker:
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
-        self._open = False
         self._results.close()
         self._results.cancel_join_thread()
-        self._outputs = {}
 
 
 class _WithContent:

@@ -33,9 +33,7 @@ the pipeline), then runs `apidocgen.cli.main(argv)` or mkdocs' own `build` comma
                       while pages are converted)
   search-light        site: the search plugin is given the page itself, not a light copy
                       (and indexes it in the build's process: the worker gives it the light copy)
-  search-worker       site: SearchWorker.usable() is False (search indexes in the build's process,
-                      which lays out every page)
-  layout-worker       site: the search worker only indexes (the build lays out every page)
+  search-worker       site: SearchWorker.usable() is False (search indexes in the build's process)
 
 With --old-revision PATH (a tree exported with `git archive REV | tar -x -C PATH`), the same
 figures are measured for that code too, by putting PATH first on PYTHONPATH (and running from
@@ -251,10 +249,6 @@ def _no_search_worker(m: ModuleType, probe: dict[str, Any]) -> None:
     m.SearchWorker.usable = staticmethod(lambda index, pages: False)
 
 
-def _no_layout_worker(m: ModuleType, probe: dict[str, Any]) -> None:
-    m.page_layout = lambda config, nav, files, env: None
-
-
 # Probes: what the product did, reported for every configuration of the current code (they
 # wrap, after the switch's patches, a few calls per run; per-block calls are not wrapped).
 
@@ -361,7 +355,6 @@ def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
     def start_search_worker(self: Any, *args: Any) -> None:
         start_search(self, *args)
         probe["search_worker"] = probe.get("search_worker", 0) + self._workers.searching
-        probe["layout_worker"] = probe.get("layout_worker", 0) + self._workers.lays_out
 
     m.ApidocgenPlugin.on_config = on_config
     m.ApidocgenPlugin._start_prefetch = start_prefetch
@@ -610,19 +603,6 @@ SWITCHES: dict[str, Switch] = {
             check_figure="site",
             check=lambda on, off: (
                 _get(on, "search_worker") == 1 and _get(off, "search_worker") == 0
-            ),
-        ),
-        Switch(
-            "layout-worker",
-            "site",
-            ("site",),
-            "pages laid out from the last back by the search worker",
-            {"apidocgen.mkdocs_plugin": [_no_layout_worker]},
-            check_figure="site",
-            check=lambda on, off: (
-                _get(on, "layout_worker") == 1
-                and _get(off, "layout_worker") == 0
-                and _get(off, "search_worker") == 1
             ),
         ),
     )

@@ -1,5 +1,5 @@
 """The site's second processes: pages converted ahead (apidocgen.conversion_worker), and pages
-indexed for search and laid out (apidocgen.search_worker). A site built with them is the site built without
+indexed for search (apidocgen.search_worker). A site built with them is the site built without
 them, byte for byte, also when a second process fails."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import apidocgen.search_worker as search
 
 convert_mode, search_mode = sys.argv[2], sys.argv[3]
 parent = os.getpid()
-done = {"taken": [], "indexed": [], "laid_out": []}
+done = {"taken": [], "indexed": []}
 if convert_mode == "off":
     conversion.ConversionWorker.usable = staticmethod(lambda pages: False)
 if search_mode == "off":
@@ -53,21 +53,6 @@ if search_mode == "fail":
         return index_pages(index, pages, prepare)
 
     search.index_pages = failing_index
-    import apidocgen.mkdocs_plugin as plugin
-
-    page_layout = plugin.page_layout
-
-    def failing_layout(*args):
-        lay_out = page_layout(*args)
-
-        def failing(page):
-            if os.getpid() != parent:
-                raise RuntimeError("the second process fails")
-            return lay_out(page)
-
-        return failing
-
-    plugin.page_layout = failing_layout
 close, finish = conversion.ConversionWorker.close, search.SearchWorker.finish
 
 def closing(self):
@@ -76,7 +61,6 @@ def closing(self):
 
 def finishing(self):
     done["indexed"].append(finish(self))
-    done["laid_out"].append(self.laid_out_there)
     return done["indexed"][-1]
 
 conversion.ConversionWorker.close = closing
@@ -106,16 +90,15 @@ def _build(folder: Path, convert: str, search: str) -> tuple[dict[str, list[int]
 
 def test_the_site_is_the_one_mkdocs_builds_in_one_process(tmp_path: Path) -> None:
     # The build process has one thread and the site more pages than either worker's minimum:
-    # both run. Conversions and pages laid out there are used; a failing worker leaves the
-    # work to the build's process.
+    # both run. Conversions made there are used; a failing worker leaves the work to the
+    # build's process.
     done, site = _build(tmp_path / "on", "on", "on")
     assert len(done["taken"]) == 1 and done["taken"][0] > 20
     assert done["indexed"] == [True]
-    assert len(done["laid_out"]) == 1 and done["laid_out"][0] > 10
     failing, failing_site = _build(tmp_path / "fail", "fail", "fail")
-    assert failing == {"taken": [0], "indexed": [False], "laid_out": [0]}
+    assert failing == {"taken": [0], "indexed": [False]}
     alone, alone_site = _build(tmp_path / "off", "off", "off")
-    assert alone == {"taken": [], "indexed": [], "laid_out": []}
+    assert alone == {"taken": [], "indexed": []}
     assert len(alone_site) > 100
     assert site == alone_site
     assert failing_site == alone_site

@@ -250,6 +250,28 @@ def test_bodies_as_tools_write_them(tmp_path: Path) -> None:
     ]
 
 
+def test_a_body_the_har_did_not_record_is_named(tmp_path: Path) -> None:
+    """A HAR saved without content (or a response still arriving when the recording stopped)
+    gives its size and no text: the exchange is read, and the missing body is a warning."""
+    entries = [
+        entry("GET", "https://api.example.com/teams/1/", content={"size": 57, "mimeType": "x"}),
+        entry(
+            "GET",
+            "https://api.example.com/teams/2/",
+            response_headers=[("Content-Type", "application/json"), ("Content-Length", "12")],
+            content={"mimeType": "application/json", "text": ""},
+        ),
+        entry("DELETE", "https://api.example.com/teams/3/", 204, content={"size": 0}),
+    ]
+    exchanges, problems = read_har(har(tmp_path / "t.har", entries))
+    assert [e.response_body for e in exchanges] == ["", "", ""]
+    assert [d.format() for d in problems] == [
+        f"{tmp_path / 't.har'}:1:1: warning: entry {n}: response body ({size} bytes) is not in"
+        " the HAR; left out"
+        for n, size in ((0, 57), (1, 12))
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

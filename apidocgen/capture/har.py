@@ -150,6 +150,13 @@ def _content(
         return ""
     text = content.get("text")
     if not isinstance(text, str) or not text:
+        size = _recorded_size(content, headers)
+        if size:
+            # Saved without content (a browser's "without content" export, or a response
+            # still arriving when the recording stopped): say so, the example has no body.
+            messages.append(
+                ("warning", f"response body ({size} bytes) is not in the HAR; left out")
+            )
         return ""
     media = str(content.get("mimeType") or "")
     if content.get("encoding") != "base64":
@@ -161,6 +168,16 @@ def _content(
     encoding = next((v.lower() for k, v in headers if k.lower() == "content-encoding"), "")
     data = _decompressed(data, encoding)
     return _as_text(data, media, "response", messages)
+
+
+def _recorded_size(content: dict[str, Any], headers: Iterable[tuple[str, str]]) -> int:
+    """The size a response body had, as the HAR tells it (content.size, else Content-Length);
+    0 when it does not, or had none."""
+    size = content.get("size")
+    if isinstance(size, int) and not isinstance(size, bool) and size > 0:
+        return size
+    length = next((v.strip() for k, v in headers if k.lower() == "content-length"), "")
+    return int(length) if length.isdigit() else 0
 
 
 def _base64(text: str) -> bytes | None:

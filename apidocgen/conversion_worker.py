@@ -22,11 +22,8 @@ import queue
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from apidocgen.forking import Quietly, can_fork
+from apidocgen.forking import MIN_PAGES, ForkedCopy, Quietly, can_fork
 from apidocgen.live_preview import Converted, conversion_of
-
-# Fewer pages than this: forking costs more than it saves.
-MIN_PAGES = 48
 
 # page -> what converting it made; `Converted.key` is the page's Markdown as read.
 Convert = Callable[[Any], Converted]
@@ -80,18 +77,10 @@ class ConversionWorker:
         self._pages = list(pages)
         self._number = {id(page): n for n, page in enumerate(self._pages)}
         self._done: dict[int, Converted | None] = {}
-        context = multiprocessing.get_context("fork")
         # The page the build's process has reached (the copy stops there).
-        self._reached = context.RawValue("i", -1)
-        # A queue: the copy's puts never wait for this process to read (a thread sends them).
-        self._results = context.Queue()
-        # fork: the pages, settings and plugins are in the copy's memory already.
-        self._process = context.Process(
-            target=_convert_from_the_end,
-            args=(self._results, self._pages, convert, self._reached),
-            daemon=True,
-        )
-        self._process.start()
+        self._reached = multiprocessing.get_context("fork").RawValue("i", -1)
+        # The pages, settings and plugins are in the copy's memory already.
+        self._copy = ForkedCopy(_convert_from_the_end, self._pages, convert, self._reached)
         self.taken = 0
 
     def take(self, page: Any) -> Converted | None:
@@ -102,7 +91,7 @@ class ConversionWorker:
         self._reached.value = max(self._reached.value, number)
         while True:
             try:
-                done, found = self._results.get_nowait()
+                done, found = self._copy.results.get_nowait()
             except (queue.Empty, EOFError, OSError, ValueError):
                 break
             self._done[done] = found
@@ -112,9 +101,5 @@ class ConversionWorker:
 
     def close(self) -> None:
         """Stop the copy (the build's process has passed every page, or the build failed)."""
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._results.close()
-        self._results.cancel_join_thread()
+        self._copy.close()
         self._done = {}

@@ -1,4 +1,5 @@
-"""Whether this process may fork a worker: the speed-ups that use a second process ask here.
+"""Whether this process may fork a worker, and the forked copy the speed-ups that use a second
+process run their work in.
 
 A forked child has only the thread that forked; a lock another thread held (in logging, in
 an allocator, in a C extension) stays held in the child for ever. So a process forks only
@@ -15,10 +16,13 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 A = TypeVar("A")
 T = TypeVar("T")
+
+# A site with fewer pages than this: forking a copy costs more than it saves.
+MIN_PAGES = 48
 
 
 def can_fork() -> bool:
@@ -28,6 +32,31 @@ def can_fork() -> bool:
     import multiprocessing  # only runs that may fork pay for the import
 
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+class ForkedCopy:
+    """A forked copy of this process running `target(results, *args)`: what it puts on
+    `results` (a queue, so its puts never wait for this process to read) arrives here. The
+    arguments are not sent: they are in the copy's memory already."""
+
+    def __init__(self, target: Callable[..., None], *args: Any) -> None:
+        import multiprocessing  # only runs that fork pay for the import
+
+        context = multiprocessing.get_context("fork")
+        self.results = context.Queue()
+        self._process = context.Process(target=target, args=(self.results, *args), daemon=True)
+        self._process.start()
+
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def close(self) -> None:
+        """Stop the copy, whatever it is doing (its work is done, or the build failed)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self.results.close()
+        self.results.cancel_join_thread()
 
 
 class _Noticed(logging.Handler):

@@ -15,16 +15,12 @@ HTML search would have been given.
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from apidocgen.forking import can_fork
-
-# Fewer pages than this: forking costs more than it saves.
-MIN_PAGES = 48
+from apidocgen.forking import MIN_PAGES, ForkedCopy, can_fork
 
 Prepare = Callable[[str], str]
 
@@ -95,14 +91,8 @@ class SearchWorker:
         self._number = {id(page): n for n, page in enumerate(self._pages)}
         self._places: list[tuple[int, int]] = []  # (position in the index, page number)
         self._content: dict[int, str] = {}  # page number -> HTML search would have had
-        context = multiprocessing.get_context("fork")
-        # A queue: the copy's put never waits for this process to read (a thread sends it).
-        self._results = context.Queue()
-        # fork: the pages are in the child's memory already; only the result is sent.
-        self._process = context.Process(
-            target=_child, args=(self._results, index, self._pages, prepare), daemon=True
-        )
-        self._process.start()
+        # The pages are in the copy's memory already; only the result is sent.
+        self._copy = ForkedCopy(_child, index, self._pages, prepare)
 
     def handles(self, page: Any) -> bool:
         return id(page) in self._number
@@ -118,14 +108,14 @@ class SearchWorker:
         found: list[list[Any]] | None = None
         while True:  # until the copy's entries are in, or it has ended without them
             try:
-                found = self._results.get(timeout=0.05)
+                found = self._copy.results.get(timeout=0.05)
                 break
             except queue.Empty:
-                if not self._process.is_alive() and self._results.empty():
+                if not self._copy.alive() and self._copy.results.empty():
                     break
             except (EOFError, OSError, ValueError):
                 break
-        self.close()
+        self._copy.close()
         made_there = found is not None and len(found) == len(self._pages)
         if not made_there:
             placed = sorted(self._content)
@@ -143,12 +133,8 @@ class SearchWorker:
         return made_there
 
     def close(self) -> None:
-        """Stop the second process (its work is done, or the build failed)."""
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._results.close()
-        self._results.cancel_join_thread()
+        """Stop the second process (the build failed)."""
+        self._copy.close()
 
 
 class _WithContent:

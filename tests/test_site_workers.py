@@ -125,7 +125,7 @@ def convert(page):
     return Converted(f"source {page.number}", f"<p>{page.number}</p>", [], set(), None)
 
 worker = ConversionWorker(pages, convert)
-while worker._process.is_alive():
+while worker._copy.alive():
     time.sleep(0.05)
 got = []
 for page in pages:

@@ -78,6 +78,8 @@ from apidocgen.live_preview import (
     reads_other_files,
 )
 from apidocgen.manifest import MANIFEST
+from apidocgen.nav_cache import NavCache
+from apidocgen.nav_cache import install as install_nav_cache
 from apidocgen.page_sanitizer import page_cleaner, safe_title
 from apidocgen.search_worker import light_copy
 from apidocgen.site_layout import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET, read_nav
@@ -134,6 +136,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         self._prefetch: BlockPrefetch | None = None
         self._convert_ahead = False
         self._workers = SecondProcesses()
+        self.nav_cache: NavCache | None = None  # this build's, when the theme's nav allows
         self.serving = False
         self.preview = LivePreview()
         self._nav: Any = None
@@ -464,6 +467,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         items = self._nav.items if self._nav is not None else []
         reused = self.preview.plan_output(nav_entries(items), pages)
         self._start_search_worker(config, pages)
+        self.nav_cache = install_nav_cache(env)
         if reused:
             import jinja2
 

@@ -34,6 +34,8 @@ the pipeline), then runs `apidocgen.cli.main(argv)` or mkdocs' own `build` comma
   search-light        site: the search plugin is given the page itself, not a light copy
                       (and indexes it in the build's process: the worker gives it the light copy)
   search-worker       site: SearchWorker.usable() is False (search indexes in the build's process)
+  nav-cache           site: install_nav_cache returns None (every page renders its whole
+                      navigation)
 
 With --old-revision PATH (a tree exported with `git archive REV | tar -x -C PATH`), the same
 figures are measured for that code too, by putting PATH first on PYTHONPATH (and running from
@@ -249,6 +251,10 @@ def _no_search_worker(m: ModuleType, probe: dict[str, Any]) -> None:
     m.SearchWorker.usable = staticmethod(lambda index, pages: False)
 
 
+def _no_nav_cache(m: ModuleType, probe: dict[str, Any]) -> None:
+    m.install_nav_cache = lambda env: None
+
+
 # Probes: what the product did, reported for every configuration of the current code (they
 # wrap, after the switch's patches, a few calls per run; per-block calls are not wrapped).
 
@@ -367,6 +373,16 @@ def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
 
     m.ApidocgenPlugin.on_nav = started_converter
     m.ApidocgenPlugin._start_search_worker = start_search_worker
+    on_env = m.ApidocgenPlugin.on_env
+
+    def kept_nav_cache(self: Any, env: Any, **kwargs: Any) -> Any:
+        found = on_env(self, env, **kwargs)
+        probe["nav_cache"] = probe.get("nav_cache", 0) + (self.nav_cache is not None)
+        if self.nav_cache is not None:
+            probe.setdefault("_nav_caches", []).append(self.nav_cache)
+        return found
+
+    m.ApidocgenPlugin.on_env = kept_nav_cache
 
 
 _PROBES: dict[str, list[Patch]] = {
@@ -405,6 +421,10 @@ def finish(probe: dict[str, Any]) -> dict[str, Any]:
     if states:
         probe["states_trusted"] = sum(s.trusted for s in states)
         probe["states_hashed"] = sum(s.hashed for s in states)
+    navs = probe.pop("_nav_caches", [])
+    if navs:
+        probe["nav_reused"] = sum(c.hits for c in navs)
+        probe["nav_cache_on"] = all(c.enabled for c in navs)
     module = sys.modules.get("apidocgen")
     probe["apidocgen"] = str(getattr(module, "__file__", None))
     return probe
@@ -603,6 +623,20 @@ SWITCHES: dict[str, Switch] = {
             check_figure="site",
             check=lambda on, off: (
                 _get(on, "search_worker") == 1 and _get(off, "search_worker") == 0
+            ),
+        ),
+        Switch(
+            "nav-cache",
+            "site",
+            ("site",),
+            "navigation items rendered once per folder",
+            {"apidocgen.mkdocs_plugin": [_no_nav_cache]},
+            check_figure="site",
+            check=lambda on, off: (
+                _get(on, "nav_cache") == 1
+                and on.get("nav_cache_on") is True
+                and _get(on, "nav_reused") > 0
+                and _get(off, "nav_cache") == 0
             ),
         ),
     )

@@ -46,6 +46,7 @@ LAYERS: list[tuple[str, ...]] = [
         "apidocgen.live_preview",
         "apidocgen.search_worker",
         "apidocgen.conversion_worker",
+        "apidocgen.nav_cache",
     ),
     ("apidocgen.site_workers",),  # the plugin's use of both second processes
     ("apidocgen.cli", "apidocgen.mkdocs_plugin", "apidocgen.__main__", "apidocgen.record"),

@@ -39,6 +39,15 @@ def site_config(tmp_path: Path, input_dir: Path, **plugin_options: Any) -> Path:
     return path
 
 
+def site_digests(site: Path) -> dict[str, str]:
+    """The digest of every file of a built site, by its path in the site."""
+    return {
+        str(path.relative_to(site)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file() and path.name != "sitemap.xml.gz"  # gzip's header has a time
+    }
+
+
 def mkdocs_build(config: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env.pop("APIDOCGEN_DEBUG", None)

@@ -4,14 +4,13 @@ them, byte for byte, also when a second process fails."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from types import SimpleNamespace
 
 from conftest import ROOT, corpus_dir, run_python
 from material.plugins.search.plugin import SearchIndex
-from test_site import site_config
+from test_site import site_config, site_digests
 
 from apidocgen.search_worker import index_pages
 
@@ -79,13 +78,7 @@ def _build(folder: Path, convert: str, search: str) -> tuple[dict[str, list[int]
     )
     assert result.returncode == 0, result.stdout + result.stderr
     done = json.loads(result.stdout.strip().splitlines()[-1])
-    site = folder / "site"
-    files = {
-        str(path.relative_to(site)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(site.rglob("*"))
-        if path.is_file() and path.name != "sitemap.xml.gz"  # gzip's header has a time
-    }
-    return done, files
+    return done, site_digests(folder / "site")
 
 
 def test_the_site_is_the_one_mkdocs_builds_in_one_process(tmp_path: Path) -> None:

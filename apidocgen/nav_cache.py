@@ -18,6 +18,7 @@ turns itself off for the rest of the build.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable
 from typing import Any
@@ -42,6 +43,7 @@ ROUTES = (
 Key = tuple[int, str, int, int, bool, tuple[str, ...], str]
 
 
+@functools.lru_cache(maxsize=4096)  # every page's URL, looked up for each item of its nav
 def url_parts(url: str) -> tuple[str, ...]:
     """The path segments relative links are computed from (as `get_relative_url` does: a
     last segment holding a dot is a file, and relative links start from its folder)."""

@@ -59,15 +59,22 @@ def _build(folder: Path, cache: str, **settings: Any) -> tuple[list[Any], dict[s
     return done, site_digests(folder / "site")
 
 
-def _features() -> list[str]:
+def _features(*more: str) -> list[str]:
+    """The repository's theme features without navigation.prune, and `more`."""
     config = yaml.safe_load((Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text())
-    return [f for f in config["theme"]["features"] if f != "navigation.prune"]
+    return [f for f in config["theme"]["features"] if f != "navigation.prune"] + list(more)
 
 
 @pytest.mark.parametrize(
     "settings",
-    [{}, {"use_directory_urls": False}, {"features": _features()}],
-    ids=["repository-settings", "file-urls", "no-prune"],
+    [
+        {},
+        {"use_directory_urls": False},
+        {"features": _features()},
+        # Items whose markup depends on their parent's state (sections under tabs).
+        {"features": _features("navigation.tabs", "navigation.sections", "navigation.expand")},
+    ],
+    ids=["repository-settings", "file-urls", "no-prune", "tabs-and-sections"],
 )
 def test_the_site_is_the_one_built_without_the_cache(tmp_path: Path, settings: Any) -> None:
     done, site = _build(tmp_path / "on", "on", **settings)

@@ -505,6 +505,12 @@ def test_word_helpers() -> None:
     ]
     assert title_words("List repositories for a user", "response") == ("repositories",)
     assert title_words("Create a New Project", "request") == ("create", "new", "project")
+    # An article after a plural object starts a clause about it: the object ends there.
+    assert title_words("List the people a user follows", "response") == ("people",)
+    long_title = "List repositories a fine-grained personal access token has access to"
+    assert title_words(long_title, "response") == ("repositories",)
+    # After a singular word, an article is a filler as before (a compound verb, an adverb).
+    assert title_words("Force cancel a workflow run", "response") == ("cancel", "workflow", "run")
     assert valid_name("Sha256") == "Sha"
     assert pascal(["oauth2", "token"]) == "OauthToken" and pascal(["cvss", "v3"]) == "Cvss"
     assert valid_name("None") != "None"

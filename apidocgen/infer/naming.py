@@ -38,6 +38,7 @@ MAX_NAME = 80
 _FILLER = frozenset(
     ("a", "an", "the", "s", "your", "my", "our", "their", "its", "this", "that", "these", "those")
 )
+_ARTICLES = frozenset(("a", "an", "the"))
 # A title's object ends where a prepositional phrase starts ("List repositories for a user").
 _PREPOSITIONS = frozenset(
     (
@@ -151,16 +152,23 @@ def title_words(title: str, role: str) -> tuple[str, ...]:
 
     A title names an action then its object: "List repositories for a user". A response body
     is the object (`repositories`: the leading verb and the prepositional phrase go); a request
-    body is the action (`create new project`, named `...Request` by the caller).
+    body is the action (`create new project`, named `...Request` by the caller). An article
+    after a plural object starts a clause about it ("List the people a user follows",
+    "List repositories a token has access to"): the object ends there too.
     """
-    words = [w for w in words_of(title) if w not in _FILLER]
+    words = words_of(title)
     if not words:
         return ()
-    head = [words[0]]
-    for word in words[1:]:
-        if word in _PREPOSITIONS:
+    head: list[str] = []
+    for word in words:
+        if head and word in _PREPOSITIONS:
             break
-        head.append(word)
+        if word in _ARTICLES and len(head) > 1 and singular(head[-1]) != head[-1]:
+            break
+        if word not in _FILLER:
+            head.append(word)
+    if not head:
+        return ()
     if role == "response" and len(head) > 1:
         head = head[1:]
     return tuple(head[-MAX_WORDS:])

@@ -757,6 +757,33 @@ def test_titles_are_not_read_as_abbreviations_paths_are() -> None:
     assert result.roots["c.response"]["items"] == {"$ref": REF + "Repository"}  # `repos`
 
 
+def test_a_word_with_a_suffix_is_not_what_a_path_abbreviates() -> None:
+    """`commits` names a commit, though the API names a `committer`: a longer word that is the
+    path's word plus a suffix is another word, not its spelling out (`repos` still is)."""
+    person = {"name": "x", "email": "x@x.test", "date": "2024-01-01T00:00:00Z"}
+    commit = {
+        "sha": "a1",
+        "url": "https://api.x.test/repos/o/r/commits/a1",
+        "message": "m",
+        "committer": person,
+        "tree": {"sha": "b2"},
+    }
+    samples = [
+        sample({"id": 1, "url": "https://api.x.test/repos/o/r", "commit": commit},
+               "a.response", title="Show a thing", api_path="/things/{id}"),
+        sample([{"id": 2, "url": "https://api.x.test/repos/o/r", "name": "t"}], "b.response",
+               title="List things", api_path="/repos/{owner}/{repo}/commits/{sha}/things"),
+        sample({"id": 3, "repository": {"id": 4, "url": "https://api.x.test/repos/o/s",
+                                        "name": "s"}}, "c.response",
+               title="Show another thing", api_path="/others/{id}"),
+    ]  # fmt: skip
+    result = infer_schemas(samples)
+    assert resolve_ref(result, "a.response", "commit") == "Commit"  # not Committer
+    person_ref = result.components["Commit"]["properties"]["committer"]
+    assert person_ref == {"$ref": REF + "Committer"}
+    assert result.roots["b.response"]["items"] == {"$ref": REF + "Repository"}  # `repos`
+
+
 def test_a_link_that_points_outside_the_api_names_nothing() -> None:
     hook = {"url": "https://hooks.example.com/deliver", "content_type": "json", "secret": "s"}
     result = infer_schemas([sample({"id": 1, "config": hook}, title="Get a hook")])

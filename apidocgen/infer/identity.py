@@ -26,6 +26,15 @@ SELF_KEYS = ("url", "self")
 MIN_ABBREVIATION = 3  # shorter words are not read as abbreviations
 MAX_LINKS = 5  # places of a cluster whose links are read
 MAX_SEGMENTS = 32  # of a link's path that are matched
+# Endings that make another word of a word (`commit` -> `committer`, `member` -> `membership`):
+# a longer word that is a shorter one with one of these is not what the shorter abbreviates.
+SUFFIXES = frozenset(
+    (
+        "e", "s", "es", "ed", "er", "ers", "or", "ors", "ter", "ters", "ing", "ion", "ions",
+        "ation", "ization", "isation", "ship", "ment", "ments", "ness", "ity", "us", "al",
+        "ly", "ive", "able", "ist", "ism",
+    )
+)  # fmt: skip
 _PARAM = ""  # a template segment that matches any value
 _END = "/"  # trie key of the words found at a node (no path segment contains "/")
 _Trie = dict[str, Any]
@@ -115,13 +124,20 @@ class PathIndex:
 
     def _spelled_out(self, segment: str) -> tuple[str, ...]:
         """The words of a path segment, singular, the last one spelled out: the first
-        vocabulary word that starts with it (`repo` -> `repository`)."""
+        vocabulary word that starts with it (`repo` -> `repository`), unless that word is
+        this one with a suffix (`commit` is not short for `committer`, nor `author` for
+        `authorization`)."""
         words = singular_words(words_of(segment))
         if not words or len(words[-1]) < MIN_ABBREVIATION:
             return words
         word = words[-1]
         longer = next(
-            (w for w in self._vocabulary if w.startswith(word) and len(w) > len(word)), word
+            (
+                w
+                for w in self._vocabulary
+                if w.startswith(word) and len(w) > len(word) and w[len(word) :] not in SUFFIXES
+            ),
+            word,
         )
         return (*words[:-1], longer)
 

@@ -509,6 +509,11 @@ def test_word_helpers() -> None:
     assert title_words("List the people a user follows", "response") == ("people",)
     long_title = "List repositories a fine-grained personal access token has access to"
     assert title_words(long_title, "response") == ("repositories",)
+    # "all" qualifies nothing a name needs: `RequestedReviewers`, not `AllRequestedReviewers`.
+    assert title_words("Get all requested reviewers for a pull request", "response") == (
+        "requested",
+        "reviewers",
+    )
     # After a singular word, an article is a filler as before (a compound verb, an adverb).
     assert title_words("Force cancel a workflow run", "response") == ("cancel", "workflow", "run")
     assert valid_name("Sha256") == "Sha"

@@ -34,10 +34,13 @@ MAX_WORDS = 6  # of a title or property name; longer ones are sentences, not nam
 MAX_WORD = 24  # characters kept of one word (a 100k-character key must not become a name)
 MAX_NAME = 80
 
-# Words that carry no meaning in a name taken from a title.
+# Words that carry no meaning in a name taken from a title (articles, possessives, "all").
 _FILLER = frozenset(
-    ("a", "an", "the", "s", "your", "my", "our", "their", "its", "this", "that", "these", "those")
-)
+    (
+        "a", "an", "the", "s", "your", "my", "our", "their", "its", "this", "that", "these",
+        "those", "all", "each", "every",
+    )
+)  # fmt: skip
 _ARTICLES = frozenset(("a", "an", "the"))
 # A title's object ends where a prepositional phrase starts ("List repositories for a user").
 _PREPOSITIONS = frozenset(

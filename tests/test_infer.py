@@ -789,6 +789,24 @@ def test_a_word_with_a_suffix_is_not_what_a_path_abbreviates() -> None:
     assert result.roots["b.response"]["items"] == {"$ref": REF + "Repository"}  # `repos`
 
 
+def test_a_link_to_a_single_resource_under_another_is_named_by_its_get_endpoint() -> None:
+    """`/repos/o/hello/import` is the import of a repository (GET "Get an import status"),
+    not something of a collection called `hello`."""
+    status = {"vcs": "git", "status": "complete", "url": "https://api.x.test/repos/o/hello/import"}
+    samples = [
+        sample(status, "a.response", title="Get an import status",
+               api_path="/repos/{owner}/{repo}/import"),
+        sample({"id": 1, "import": dict(status, status="importing")}, "b.response",
+               title="Show a thing", api_path="/things/{id}"),
+        sample({"id": 3, "url": "https://api.x.test/repos/o/hello", "name": "hello"},
+               "c.response", title="Get a repository", api_path="/repos/{owner}/{repo}"),
+    ]  # fmt: skip
+    result = infer_schemas(samples)
+    assert result.roots["a.response"] == {"$ref": REF + "ImportStatus"}
+    assert resolve_ref(result, "b.response", "import") == "ImportStatus"
+    assert result.roots["c.response"] == {"$ref": REF + "Repository"}
+
+
 def test_a_link_that_points_outside_the_api_names_nothing() -> None:
     hook = {"url": "https://hooks.example.com/deliver", "content_type": "json", "secret": "s"}
     result = infer_schemas([sample({"id": 1, "config": hook}, title="Get a hook")])

@@ -57,10 +57,18 @@ class PathIndex:
     def __init__(self, samples: Sequence[BodySample], vocabulary: Sequence[str] = ()) -> None:
         self._vocabulary = vocabulary
         titles: dict[tuple[str, ...], str] = {}
+        singletons: dict[tuple[str, ...], str] = {}  # GET one object at a path ending in a word
         for sample in samples:
             if sample.method.upper() == "GET" and sample.role == "response":
-                titles.setdefault(_segments(sample.api_path), sample.title)
+                segments = _segments(sample.api_path)
+                titles.setdefault(segments, sample.title)
+                if segments and segments[-1] != _PARAM and isinstance(sample.value, dict):
+                    singletons.setdefault(segments, sample.title)
         self._names: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for segments, title in singletons.items():  # `/repos/{owner}/{repo}/import`
+            words = title_words(title, "response")
+            if words:
+                self._names[segments] = words
         for sample in sorted(samples, key=lambda s: s.api_path):
             segments = _segments(sample.api_path)
             for end in range(1, len(segments) + 1):

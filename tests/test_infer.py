@@ -28,7 +28,14 @@ from apidocgen.infer.formats import (
     is_uuid,
 )
 from apidocgen.infer.maps import is_data_key
-from apidocgen.infer.naming import pascal, singular, title_words, valid_name, words_of
+from apidocgen.infer.naming import (
+    _ending_with,
+    pascal,
+    singular,
+    title_words,
+    valid_name,
+    words_of,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = "#/components/schemas/"
@@ -514,6 +521,11 @@ def test_word_helpers() -> None:
         "requested",
         "reviewers",
     )
+    # A context that already ends with the name, or with its plural, is not doubled.
+    assert _ending_with("Repositories", "Repository") == "Repository"
+    assert _ending_with("SelfHostedRunners", "Runner") == "SelfHostedRunner"
+    assert _ending_with("SkippedRepository", "Repository") == "SkippedRepository"
+    assert _ending_with("Search", "User") == "SearchUser"
     # After a singular word, an article is a filler as before (a compound verb, an adverb).
     assert title_words("Force cancel a workflow run", "response") == ("cancel", "workflow", "run")
     assert valid_name("Sha256") == "Sha"

@@ -280,8 +280,14 @@ def _member_names(position: Position) -> list[str]:
 
 
 def _ending_with(context: str, base: str) -> str:
-    """`context` followed by `base`, unless it already ends with it."""
-    return context if context.endswith(base) else context + base
+    """`context` followed by `base`, unless it already ends with it, or with its plural
+    (`Repositories` and `Repository` make `Repository`, not `RepositoriesRepository`)."""
+    if context.endswith(base):
+        return context
+    said, named = words_of(context), words_of(base)
+    if named and len(said) >= len(named) and singular_words(said)[-len(named) :] == named:
+        return pascal(singular_words(said))
+    return context + base
 
 
 def _by_count(counts: Counter[str]) -> list[str]:
@@ -383,7 +389,7 @@ def name_clusters(
                 _ending_with(pascal(full_title_words(sample.title, sample.role)) + path, base)
             ] += 1
             if member.parent is not None:
-                around[bases.get(owner[member.parent], "") + base] += 1
+                around[_ending_with(bases.get(owner[member.parent], ""), base)] += 1
             elif member.request_root:
                 around[pascal(full_title_words(sample.title, sample.role)) + "Request"] += 1
             else:

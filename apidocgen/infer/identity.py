@@ -65,10 +65,9 @@ class PathIndex:
                 if segments and segments[-1] != _PARAM and isinstance(sample.value, dict):
                     singletons.setdefault(segments, sample.title)
         self._names: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for segments, title in singletons.items():  # `/repos/{owner}/{repo}/import`
-            words = title_words(title, "response")
-            if words:
-                self._names[segments] = words
+        for segments, heading in singletons.items():  # `/repos/{owner}/{repo}/import`
+            if said := title_words(heading, "response"):
+                self._names[segments] = said
         for sample in sorted(samples, key=lambda s: s.api_path):
             segments = _segments(sample.api_path)
             for end in range(1, len(segments) + 1):

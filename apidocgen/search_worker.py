@@ -9,8 +9,9 @@ indexing skips them (the apidocgen plugin marks each page `search: exclude` whil
 at it and restores its metadata before the page is laid out), and their entries go in their
 place in the index before the search plugin writes it.
 
-The index is the one the search plugin would have built: the same code over the same pages. When the copy fails, the pages are indexed in the build's process instead, from the
-HTML search would have been given.
+The index is the one the search plugin would have built: the same code over the same pages.
+When the copy fails, the pages are indexed in the build's process instead, from the HTML
+search would have been given.
 """
 
 from __future__ import annotations

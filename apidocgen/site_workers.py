@@ -105,7 +105,6 @@ class SecondProcesses:
             search, self._search = self._search, None
             if not search.finish():
                 log.debug("apidocgen: the search worker failed; pages indexed in this process")
-        self.stop_search()
 
     def stop_search(self) -> None:
         if self._search is not None:

@@ -34,14 +34,12 @@ MAX_WORDS = 6  # of a title or property name; longer ones are sentences, not nam
 MAX_WORD = 24  # characters kept of one word (a 100k-character key must not become a name)
 MAX_NAME = 80
 
-# Words that carry no meaning in a name taken from a title (articles, possessives, "all").
-_FILLER = frozenset(
-    (
-        "a", "an", "the", "s", "your", "my", "our", "their", "its", "this", "that", "these",
-        "those", "all", "each", "every",
-    )
-)  # fmt: skip
 _ARTICLES = frozenset(("a", "an", "the"))
+# Words that carry no meaning in a name taken from a title (articles, possessives, "all").
+_FILLER = _ARTICLES | frozenset(
+    ("s", "your", "my", "our", "their", "its", "this", "that", "these", "those", "all", "each",
+     "every")
+)  # fmt: skip
 # A title's object ends where a prepositional phrase starts ("List repositories for a user").
 _PREPOSITIONS = frozenset(
     (
@@ -159,11 +157,8 @@ def title_words(title: str, role: str) -> tuple[str, ...]:
     after a plural object starts a clause about it ("List the people a user follows",
     "List repositories a token has access to"): the object ends there too.
     """
-    words = words_of(title)
-    if not words:
-        return ()
     head: list[str] = []
-    for word in words:
+    for word in words_of(title):
         if head and word in _PREPOSITIONS:
             break
         if word in _ARTICLES and len(head) > 1 and singular(head[-1]) != head[-1]:

@@ -81,7 +81,6 @@ from apidocgen.manifest import MANIFEST
 from apidocgen.nav_cache import NavCache
 from apidocgen.nav_cache import install as install_nav_cache
 from apidocgen.page_sanitizer import page_cleaner, safe_title
-from apidocgen.render.template_cache import compile_settings, template_bytecode_cache
 from apidocgen.search_worker import light_copy
 from apidocgen.site_layout import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET, read_nav
 from apidocgen.site_theme import (
@@ -462,11 +461,6 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         renders nothing (on_post_page hands mkdocs the page kept from the last build)."""
         if self.serving:
             env.bytecode_cache = self._templates
-        elif env.bytecode_cache is None:
-            # mkdocs compiles the theme's templates in every build: a fifth of a second of a
-            # large site's build, spent before its first page. They are kept as the
-            # generator's templates are (in Jinja's private folder, never in the output).
-            env.bytecode_cache = template_bytecode_cache(None, compile_settings(env))
         self._workers.stop_conversion()  # every page is converted
         self._search_index = search_entries(config) if self.preview.enabled else None
         pages = [f.page for f in files.documentation_pages() if f.page is not None]

@@ -30,34 +30,6 @@ class TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-# The settings of an environment that shape the code its templates compile to.
-_COMPILE_SETTINGS = (
-    "block_start_string",
-    "block_end_string",
-    "variable_start_string",
-    "variable_end_string",
-    "comment_start_string",
-    "comment_end_string",
-    "line_statement_prefix",
-    "line_comment_prefix",
-    "trim_blocks",
-    "lstrip_blocks",
-    "newline_sequence",
-    "keep_trailing_newline",
-    "optimized",
-    "autoescape",
-    "is_async",
-)
-
-
-def compile_settings(env: jinja2.Environment) -> dict[str, Any]:
-    """What of `env` goes into the code of its compiled templates (an entry compiled with
-    other settings is not used)."""
-    settings = {name: repr(getattr(env, name, None)) for name in _COMPILE_SETTINGS}
-    settings["extensions"] = repr(sorted(env.extensions))
-    return settings
-
-
 def template_bytecode_cache(
     directory: Path | None, options: dict[str, Any]
 ) -> jinja2.BytecodeCache | None:

@@ -13,6 +13,7 @@ import jinja2
 import pytest
 import yaml
 from conftest import corpus_dir, run_python
+from mkdocs.utils import get_relative_url
 from test_site import site_config, site_digests
 
 from apidocgen.nav_cache import GLOBAL, ROUTES, NavCache, install, url_parts
@@ -184,7 +185,7 @@ def _templates(extra: str = "", child: str = "CALL") -> dict[str, str]:
         "{% for item in nav_item.children %}" + child.replace("CALL", ROUTES[1][1]) + ""
         "{% endfor %}</ul></li>"
         "{% elif nav_item == page %}<li>here: {{ page.title }}</li>"
-        "{% else %}<li><a href='{{ nav_item.url }}'>{{ nav_item.title }}</a></li>{% endif %}"
+        "{% else %}<li><a href='{{ nav_item.url | url }}'>{{ nav_item.title }}</a></li>{% endif %}"
         "{% endmacro %}"
     )
     nav = (
@@ -213,15 +214,23 @@ def _render(env: jinja2.Environment, section: Any, page: Any) -> str:
         section.active = page.active = False
 
 
+def _env(**template: str) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.DictLoader(_templates(**template)))
+    # Links relative to the page, as mkdocs' `url` filter makes them.
+    env.filters["url"] = jinja2.pass_context(
+        lambda context, url: get_relative_url(url, context["page"].url)
+    )
+    return env
+
+
 def _outputs(count: int, **template: str) -> tuple[list[str], list[str], NavCache]:
     """Each page's navigation with the cache, the same without it, and the cache."""
     section, pages = _pages(count)
-    env = jinja2.Environment(loader=jinja2.DictLoader(_templates(**template)))
+    env = _env(**template)
     cache = install(env)
     assert cache is not None
-    plain = jinja2.Environment(loader=jinja2.DictLoader(_templates(**template)))
     cached = [_render(env, section, page) for page in pages]
-    return cached, [_render(plain, section, page) for page in pages], cache
+    return cached, [_render(_env(**template), section, page) for page in pages], cache
 
 
 def test_a_section_holding_the_page_keeps_its_own_markup_and_renders_the_page_item() -> None:
@@ -230,6 +239,20 @@ def test_a_section_holding_the_page_keeps_its_own_markup_and_renders_the_page_it
     assert all(f"here: P{n}" in output for n, output in enumerate(cached))
     # Found for the first page, checked with the second, reused from the third on.
     assert cache.shells and cache.shell_hits == 4 and cache.enabled
+
+
+def test_a_sibling_whose_links_lie_under_the_page_is_rendered_for_that_page() -> None:
+    section, pages = _pages(5)
+    below = SimpleNamespace(title="Sub", url="events/p4/sub/", active=False, children=None)
+    section.children.append(below)  # relative to events/p4/ its link is sub/, not ../p4/sub/
+    env = _env()
+    cache = install(env)
+    assert cache is not None
+    order = [*pages, below]  # events/p4/ comes after the section is kept whole for the folder
+    cached = [_render(env, section, page) for page in order]
+    assert cached == [_render(_env(), section, page) for page in order]
+    assert "href='sub/'" in cached[4] and "href='../p4/sub/'" in cached[3]
+    assert cache.shells and cache.shell_hits >= 2
 
 
 def test_a_section_whose_own_markup_depends_on_the_page_is_rendered_every_time() -> None:

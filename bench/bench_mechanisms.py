@@ -425,8 +425,6 @@ def finish(probe: dict[str, Any]) -> dict[str, Any]:
     if navs:
         probe["nav_reused"] = sum(c.hits for c in navs)
         probe["nav_cache_on"] = all(c.enabled for c in navs)
-        # Older revisions' caches keep no shells.
-        probe["nav_shells_reused"] = sum(getattr(c, "shell_hits", 0) for c in navs)
     module = sys.modules.get("apidocgen")
     probe["apidocgen"] = str(getattr(module, "__file__", None))
     return probe
@@ -638,7 +636,6 @@ SWITCHES: dict[str, Switch] = {
                 _get(on, "nav_cache") == 1
                 and on.get("nav_cache_on") is True
                 and _get(on, "nav_reused") > 0
-                and _get(on, "nav_shells_reused") > 0
                 and _get(off, "nav_cache") == 0
             ),
         ),

@@ -13,10 +13,9 @@ import jinja2
 import pytest
 import yaml
 from conftest import corpus_dir, run_python
-from mkdocs.utils import get_relative_url
 from test_site import site_config, site_digests
 
-from apidocgen.nav_cache import GLOBAL, ROUTES, NavCache, install, url_parts
+from apidocgen.nav_cache import GLOBAL, NavCache, install, url_parts
 
 # Builds the site of argv[1] (a mkdocs.yml) in this process, with the navigation cache when
 # argv[2] is "on", and prints whether the cache stayed on and how often it was used.
@@ -36,7 +35,7 @@ def installing(env):
 
 plugin.install_nav_cache = installing
 build(load_config(sys.argv[1]))
-print(json.dumps([None if c is None else [c.enabled, c.hits, c.shells, c.shell_hits] for c in caches]))
+print(json.dumps([None if c is None else [c.enabled, c.hits] for c in caches]))
 """
 
 
@@ -81,7 +80,6 @@ def test_the_site_is_the_one_built_without_the_cache(tmp_path: Path, settings: A
     done, site = _build(tmp_path / "on", "on", **settings)
     assert len(done) == 1 and done[0][0] is True  # installed, and never found wrong
     assert done[0][1] > 500  # items reused (the Sentry site has 90 pages)
-    assert done[0][2] is True and done[0][3] > 20  # sections' own markup reused too
     alone, alone_site = _build(tmp_path / "off", "off", **settings)
     assert alone == [None]
     assert len(alone_site) > 100
@@ -173,96 +171,3 @@ def test_install_routes_only_templates_that_hold_the_call() -> None:
     assert f"{GLOBAL}(item.render, nav_item, path, 1)" in source
     rendered = env.get_template("partials/nav.html").render(items=["a", "b"], path="p", page=None)
     assert rendered == "<a><b>"
-
-
-# A navigation like the theme's, with its two calls: a section renders its children through
-# the cache and marks the page's own item. `extra` is more of the section's own markup,
-# `child` how the template uses a child's output (CALL: the theme's call).
-def _templates(extra: str = "", child: str = "CALL") -> dict[str, str]:
-    item = (
-        "{% macro render(nav_item, path, level, parent) %}"
-        "{% if nav_item.children %}<li class='{{ nav_item.active }}'>" + extra + "<ul>"
-        "{% for item in nav_item.children %}" + child.replace("CALL", ROUTES[1][1]) + ""
-        "{% endfor %}</ul></li>"
-        "{% elif nav_item == page %}<li>here: {{ page.title }}</li>"
-        "{% else %}<li><a href='{{ nav_item.url | url }}'>{{ nav_item.title }}</a></li>{% endif %}"
-        "{% endmacro %}"
-    )
-    nav = (
-        '{% import "partials/nav-item.html" as item with context %}'
-        "{% for nav_item in items %}" + ROUTES[0][1] + "{% endfor %}"
-    )
-    return {"partials/nav.html": nav, "partials/nav-item.html": item}
-
-
-def _pages(count: int) -> tuple[Any, list[Any]]:
-    """A section of `count` pages in one folder."""
-    pages = [
-        SimpleNamespace(title=f"P{n}", url=f"events/p{n}/", active=False, children=None)
-        for n in range(count)
-    ]
-    return _item(None, children=pages), pages
-
-
-def _render(env: jinja2.Environment, section: Any, page: Any) -> str:
-    """The navigation of `page`, marked active with its section as mkdocs does."""
-    section.active = page.active = True
-    try:
-        template = env.get_template("partials/nav.html")
-        return template.render(items=[section], path="__nav_1", page=page, base_url="../..")
-    finally:
-        section.active = page.active = False
-
-
-def _env(**template: str) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.DictLoader(_templates(**template)))
-    # Links relative to the page, as mkdocs' `url` filter makes them.
-    env.filters["url"] = jinja2.pass_context(
-        lambda context, url: get_relative_url(url, context["page"].url)
-    )
-    return env
-
-
-def _outputs(count: int, **template: str) -> tuple[list[str], list[str], NavCache]:
-    """Each page's navigation with the cache, the same without it, and the cache."""
-    section, pages = _pages(count)
-    env = _env(**template)
-    cache = install(env)
-    assert cache is not None
-    cached = [_render(env, section, page) for page in pages]
-    return cached, [_render(_env(**template), section, page) for page in pages], cache
-
-
-def test_a_section_holding_the_page_keeps_its_own_markup_and_renders_the_page_item() -> None:
-    cached, direct, cache = _outputs(6)
-    assert cached == direct
-    assert all(f"here: P{n}" in output for n, output in enumerate(cached))
-    # Found for the first page, checked with the second, reused from the third on.
-    assert cache.shells and cache.shell_hits == 4 and cache.enabled
-
-
-def test_a_sibling_whose_links_lie_under_the_page_is_rendered_for_that_page() -> None:
-    section, pages = _pages(5)
-    below = SimpleNamespace(title="Sub", url="events/p4/sub/", active=False, children=None)
-    section.children.append(below)  # relative to events/p4/ its link is sub/, not ../p4/sub/
-    env = _env()
-    cache = install(env)
-    assert cache is not None
-    order = [*pages, below]  # events/p4/ comes after the section is kept whole for the folder
-    cached = [_render(env, section, page) for page in order]
-    assert cached == [_render(_env(), section, page) for page in order]
-    assert "href='sub/'" in cached[4] and "href='../p4/sub/'" in cached[3]
-    assert cache.shells and cache.shell_hits >= 2
-
-
-def test_a_section_whose_own_markup_depends_on_the_page_is_rendered_every_time() -> None:
-    cached, direct, cache = _outputs(4, extra="<b>{{ page.title }}</b>")
-    assert cached == direct and "<b>P3</b>" in cached[3]
-    assert cache.shells is False and cache.shell_hits == 0
-
-
-def test_a_child_the_template_changes_turns_the_shells_off() -> None:
-    child = "{% set out %}CALL{% endset %}{{ out | replace('<li', '<li data-x') }}"
-    cached, direct, cache = _outputs(4, child=child)
-    assert cached == direct and "<li data-x><a href" in cached[0]
-    assert cache.shells is False and cache.shell_hits == 0

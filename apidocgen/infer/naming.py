@@ -279,9 +279,9 @@ def _ending_with(context: str, base: str) -> str:
     (`Repositories` and `Repository` make `Repository`, not `RepositoriesRepository`)."""
     if context.endswith(base):
         return context
-    said, named = words_of(context), words_of(base)
-    if named and len(said) >= len(named) and singular_words(said)[-len(named) :] == named:
-        return pascal(singular_words(said))
+    said, named = singular_words(words_of(context)), words_of(base)
+    if named and len(said) >= len(named) and said[-len(named) :] == named:
+        return pascal(said)
     return context + base
 
 

@@ -242,6 +242,28 @@ class GeneratedBlocksExtension(Extension):  # type: ignore[misc]  # untyped libr
         # before superfences (25) and raw HTML (20), which would otherwise parse these blocks.
         md.preprocessors.register(GeneratedBlocksPreprocessor(md, self), "apidocgen_blocks", 29)
 
+    def render(self, block: MarkedBlock) -> str | None:
+        """A marked block's HTML on the page being rendered; None when it is left to the site's
+        own extensions."""
+        if block.kind == "code":
+            if self.highlighter is None or block.plain:
+                return None
+            return self.highlighter.block(block.code, block.language)
+        if block.kind == "table":
+            html = self.tables.table(block.head, list(block.rows)) if self.tables else None
+            return self._site_urls(html) if html is not None else None
+        return self._site_urls(block.html)
+
+    def _site_urls(self, html: str) -> str:
+        return _RELATIVE_URL.sub(self._site_url, html) if ('="' in html) else html
+
+    def _site_url(self, match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(self.page_dir, match.group(2)))
+        url = self.resolve_link(target)
+        if url is None:
+            return match.group(0)
+        return f'{match.group(1)}="{url}{match.group(3) or ""}"'
+
 
 @dataclass(frozen=True)
 class MarkedBlock:
@@ -332,7 +354,7 @@ class GeneratedBlocksPreprocessor(Preprocessor):  # type: ignore[misc]  # untype
         position = 0
         for block in blocks:
             out.extend(lines[position : block.start])
-            rendered = self._render(block)
+            rendered = self.extension.render(block)
             if rendered is None:
                 # Left to the site's extensions, whole, so that no line of it is read as a mark.
                 out.extend(lines[block.start : block.end + 1])
@@ -341,28 +363,6 @@ class GeneratedBlocksPreprocessor(Preprocessor):  # type: ignore[misc]  # untype
             position = block.end + 1
         out.extend(lines[position:])
         return out
-
-    def _render(self, block: MarkedBlock) -> str | None:
-        if block.kind == "code":
-            highlighter = self.extension.highlighter
-            if highlighter is None or block.plain:
-                return None
-            return highlighter.block(block.code, block.language)
-        if block.kind == "table":
-            tables = self.extension.tables
-            html = tables.table(block.head, list(block.rows)) if tables is not None else None
-            return self._site_urls(html) if html is not None else None
-        return self._site_urls(block.html)
-
-    def _site_urls(self, html: str) -> str:
-        return _RELATIVE_URL.sub(self._site_url, html) if ('="' in html) else html
-
-    def _site_url(self, match: re.Match[str]) -> str:
-        target = posixpath.normpath(posixpath.join(self.extension.page_dir, match.group(2)))
-        url = self.extension.resolve_link(target)
-        if url is None:
-            return match.group(0)
-        return f'{match.group(1)}="{url}{match.group(3) or ""}"'
 
 
 @dataclass

@@ -18,7 +18,9 @@ plugins:
 * `on_files` leaves the generated Python package and the generator's bookkeeping out of the site.
 * It adds a Markdown extension (`apidocgen.generated_blocks`) that renders the generator's marked
   code blocks and HTML tables directly, so a large API builds in a fraction of the time;
-  `on_page_markdown` tells it which page is being rendered (for the links of those tables).
+  `on_page_markdown` tells it which page is being rendered (for the links of those tables),
+  and gives a generated page the stand-in for `page.render` that puts its frame together and
+  has mkdocs convert only its texts (`apidocgen.page_assembly`).
 * With a second CPU, a second process converts pages from the last one back while mkdocs
   converts them from the first (`apidocgen.conversion_worker`); failing that, it renders the
   generated blocks ahead (`BlockPrefetch`).
@@ -80,6 +82,8 @@ from apidocgen.live_preview import (
 from apidocgen.manifest import MANIFEST
 from apidocgen.nav_cache import NavCache
 from apidocgen.nav_cache import install as install_nav_cache
+from apidocgen.page_assembly import PageAssembler
+from apidocgen.page_assembly import usable as assembly_usable
 from apidocgen.page_sanitizer import page_cleaner, safe_title
 from apidocgen.search_worker import light_copy
 from apidocgen.site_layout import NAV_FILE, NON_DOC_FOLDERS, STYLESHEET, read_nav
@@ -115,6 +119,8 @@ class ApidocgenPluginConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]
     # Highlight the generator's code blocks in the plugin (the markup pymdownx.highlight makes,
     # without its per-block cost); false leaves them to pymdownx.
     fast_code_blocks = c.Type(bool, default=True)
+    # Generated pages: Python-Markdown converts their texts only (apidocgen.page_assembly).
+    assemble_pages = c.Type(bool, default=True)
     # The site's text in the reader's system fonts, so that no page asks another host (Google
     # Fonts) for any; false keeps the theme's font setting. A site that self-hosts its fonts
     # (mkdocs-material's privacy plugin) keeps its fonts either way.
@@ -133,6 +139,7 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
         self._lighten_for_search = False
         self._blocks: GeneratedBlocksExtension | None = None
         self._markdown_settings: tuple[list[Any], dict[str, Any]] = ([], {})
+        self._assembler: PageAssembler | None = None
         self._prefetch: BlockPrefetch | None = None
         self._convert_ahead = False
         self._workers = SecondProcesses()
@@ -224,6 +231,10 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
             )
         self._blocks = GeneratedBlocksExtension(CodeHighlighter() if fast else None, tables)
         self._markdown_settings = (extensions, configs)
+        self._assembler = None
+        if self.config.assemble_pages and assembly_usable(extensions, configs):
+            site_markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
+            self._assembler = PageAssembler(self._blocks, site_markdown, extensions)
         config.markdown_extensions.append(self._blocks)  # an instance: Markdown accepts both
         return config
 
@@ -509,6 +520,8 @@ class ApidocgenPlugin(BasePlugin[ApidocgenPluginConfig]):  # type: ignore[no-unt
                 return html.escape(target.url_relative_to(here)) if target is not None else None
 
             self._blocks.start_page(posixpath.dirname(here.src_uri), resolve)
+            if self._assembler is not None and "<!-- apidocgen:" in markdown:
+                page.render = self._assembler.stand_in(page)  # type: ignore[method-assign]
         return markdown
 
     # Before other plugins' handlers: they see the page sanitized.

@@ -28,6 +28,8 @@ the pipeline), then runs `apidocgen.cli.main(argv)` or mkdocs' own `build` comma
   fast-code           site: plugin option `fast_code_blocks: false` (code blocks to pymdownx)
   fast-tables         site: rows_are_page_independent is False (tables to Python-Markdown)
   fast-blocks         site: both of the above (then nothing is left to prefetch either)
+  page-assembly       site: plugin option `assemble_pages: false` (Python-Markdown converts
+                      every generated page whole, its frame included)
   conversion-worker   site: ConversionWorker.usable() is False (the blocks are prefetched instead)
   prefetch            site: neither the conversion worker nor BlockPrefetch (no second process
                       while pages are converted)
@@ -352,6 +354,7 @@ def _probe_plugin(m: ModuleType, probe: dict[str, Any]) -> None:
         probe["highlighter"] = blocks is not None and blocks.highlighter is not None
         probe["tables"] = blocks is not None and blocks.tables is not None
         probe["search_light"] = self._lighten_for_search
+        probe["assembler"] = self._assembler is not None
         return found
 
     def start_prefetch(self: Any, files: Any) -> None:
@@ -573,6 +576,15 @@ SWITCHES: dict[str, Switch] = {
                 and off.get("tables") is False
                 and _get(off, "prefetch") == 0
             ),
+        ),
+        Switch(
+            "page-assembly",
+            "site",
+            ("site",),
+            "generated pages put together around Python-Markdown, which converts their texts",
+            plugin_options={"assemble_pages": False},
+            check_figure="site",
+            check=lambda on, off: on.get("assembler") is True and off.get("assembler") is False,
         ),
         Switch(
             "conversion-worker",

@@ -38,10 +38,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("apidocgen.diff",),  # API changes between versions of the descriptors (git history)
     ("apidocgen.incremental", "apidocgen.mock", "apidocgen.generated_blocks", "apidocgen.migrate"),
     ("apidocgen.capture",),  # recorded traffic (HAR, test runs) into descriptors
-    # What the mkdocs plugin adds to a site: theme settings, page cleaning, the live preview,
-    # conversion and search indexing in a second process.
+    # What the mkdocs plugin adds to a site: theme settings, page assembly and cleaning, the
+    # live preview, conversion and search indexing in a second process.
     (
         "apidocgen.site_theme",
+        "apidocgen.page_assembly",
         "apidocgen.page_sanitizer",
         "apidocgen.live_preview",
         "apidocgen.search_worker",

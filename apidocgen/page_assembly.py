@@ -23,7 +23,9 @@ per piece. `usable` allows it only with the extensions whose markup it reproduce
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -335,7 +337,16 @@ class PageAssembler:
 
     def render(self, page: Any, config: Any, files: Any) -> bool:
         """Convert `page` (its `markdown` read) as mkdocs' `Page.render` would; False when it
-        was left alone (not a frame this module reads: mkdocs must convert it)."""
+        was left alone (not a frame this module reads: mkdocs must convert it). What mkdocs
+        logs meanwhile (a broken link in a text) is reported only when the page is assembled:
+        otherwise mkdocs, converting the page whole, reports it once."""
+        with _HeldLogs() as held:
+            done = self._render(page, config, files)
+        if done:
+            held.report()
+        return done
+
+    def _render(self, page: Any, config: Any, files: Any) -> bool:
         source = page.markdown or ""
         frame = self._frame(source)
         if frame is None:
@@ -369,14 +380,13 @@ class PageAssembler:
         tab_ids = tab_anchors(tabs)
         if tab_ids & anchors:
             return False
-        if plain and not self._put_plain(
-            page, texts, plain, converted, headings, anchors | tab_ids
-        ):
+        anchors |= tab_ids
+        if plain and not self._put_plain(page, texts, plain, converted, headings, anchors):
             return False
         if not texts or frame[0] is not texts[0]:
             page._title_from_render = None  # the page does not begin with a text
         page.content = _Assembly([converted[id(t)] for t in texts], tabs).html(frame)
-        page.present_anchor_ids = anchors | tab_ids
+        page.present_anchor_ids = anchors
         self.assembled += 1
         return True
 
@@ -402,7 +412,8 @@ class PageAssembler:
         used: set[str],
     ) -> bool:
         """The plain texts' HTML, their headings' ids (as the toc extension would give them:
-        False when one would not be its plain slug) and the table of contents of them all."""
+        False when one would not be its plain slug; added to `used`) and the table of contents
+        of them all."""
         from markdown.extensions.toc import nest_toc_tokens
         from mkdocs.structure.toc import AnchorLink, get_toc
 
@@ -486,6 +497,39 @@ class PageAssembler:
 
 def _records_links() -> bool:
     """Whether mkdocs' `Page.render` keeps a page's links to anchors (not when debugging)."""
-    import logging
-
     return logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG
+
+
+class _HeldLogs(logging.Handler):
+    """Holds what this thread logs to mkdocs' loggers until `report` (others' pass through)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._logger = logging.getLogger("mkdocs")  # mkdocs' records stop here (no propagation)
+        self._handlers: list[logging.Handler] = []
+        self._thread = threading.get_ident()
+        self._held: list[logging.LogRecord] = []
+
+    def __enter__(self) -> _HeldLogs:
+        self._handlers = self._logger.handlers[:]
+        self._logger.handlers = [self]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.handlers = self._handlers
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self._thread:
+            self._held.append(record)
+        else:
+            self._pass(record)
+
+    def report(self) -> None:
+        for record in self._held:
+            self._pass(record)
+        self._held = []
+
+    def _pass(self, record: logging.LogRecord) -> None:
+        for handler in self._handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)

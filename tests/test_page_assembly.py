@@ -17,12 +17,15 @@ from test_site import site_config, site_digests
 from apidocgen.page_assembly import PageAssembler, plain_blocks, read_frame, usable
 
 # Builds the site of argv[1] (a mkdocs.yml) in this process, in one process when argv[2] is
-# "one" (no second process converts pages), and prints how many pages were assembled (None:
-# the assembler is off).
+# "one" (no second process converts pages), logs as `mkdocs build` does, and prints how many
+# pages were assembled (None: the assembler is off).
 _BUILD = r"""
-import json, os, sys
+import json, logging, os, sys
 if sys.argv[2] == "one":
     os.cpu_count = lambda: 1
+logger = logging.getLogger("mkdocs")  # what `mkdocs build` shows: info and up, on stderr
+logger.addHandler(logging.StreamHandler())
+logger.setLevel(logging.INFO)
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -35,7 +38,8 @@ print(json.dumps(None if assembler is None else assembler.assembled))
 
 def _build(
     folder: Path, corpus: Path, processes: str, **options: Any
-) -> tuple[Any, dict[str, str]]:
+) -> tuple[Any, dict[str, str], list[str]]:
+    """How many pages were assembled, the built site's digests and what the build logged."""
     folder.mkdir(parents=True)
     config = site_config(folder, corpus, **options)
     result = run_python(
@@ -43,18 +47,24 @@ def _build(
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1]), site_digests(folder / "site")
+    log = [line for line in result.stderr.splitlines() if " built in " not in line]
+    return json.loads(result.stdout.strip().splitlines()[-1]), site_digests(folder / "site"), log
 
 
 def _same_site(tmp_path: Path, corpus: Path, least: int, **options: Any) -> None:
-    assembled, site = _build(tmp_path / "on", corpus, "one", **options)
+    assembled, site, log = _build(tmp_path / "on", corpus, "one", **options)
     assert assembled is not None and assembled >= least
-    off, converted = _build(tmp_path / "off", corpus, "one", assemble_pages=False, **options)
+    off, converted, converted_log = _build(
+        tmp_path / "off", corpus, "one", assemble_pages=False, **options
+    )
     assert off is None
     assert len(site) > least
     assert site == converted
+    assert [line.replace("/on/", "/") for line in log] == [
+        line.replace("/off/", "/") for line in converted_log
+    ]
     # With the second process (it converts pages from the last back), the same site again.
-    _, forked = _build(tmp_path / "forked", corpus, "two", **options)
+    _, forked, _ = _build(tmp_path / "forked", corpus, "two", **options)
     assert forked == converted
 
 
@@ -188,3 +198,30 @@ def test_plain_texts_are_left_to_mkdocs_with_extensions_that_change_text() -> No
     assert not plain(base, {"toc": {"anchorlink": True}})
     assert not plain(base, {"toc": {"toc_depth": 2}})
     assert not plain(["attr_list", "md_in_html", "pymdownx.tabbed"], {})  # no ids at all
+
+
+def test_links_are_checked_as_mkdocs_checks_them(tmp_path: Path) -> None:
+    """Every anchor of an assembled page is known (its own links to them pass), and a link's
+    message is reported once, whether the page was assembled or left to mkdocs after all."""
+    from test_site import mkdocs_build
+
+    source = tmp_path / "in"
+    texts = {
+        # Its heading takes the id the page's own heading needs: mkdocs converts it whole.
+        "left": "See [the other](get-assembled.md#nowhere).\n\n## Example request\n\nText.",
+        "assembled": "See [the other](get-left.md#nowhere).",
+    }
+    for name, text in texts.items():
+        front = {
+            "api_path": f"/api/0/{name}/",
+            "method": "GET",
+            "title": f"Get {name}",
+            "description": text,
+            "example_response": 'HTTP/1.1 200 OK\nContent-Type: application/json\n\n{"id": 1}',
+        }
+        write_descriptor(source, f"things/get-{name}.md", json.dumps(front))
+    result = mkdocs_build(site_config(tmp_path, source), "--no-strict")
+    assert result.returncode == 0, result.stderr
+    for name in texts:
+        assert result.stderr.count(f"things/get-{name}.md' contains a link") == 1, result.stderr
+    assert "no such anchor" not in result.stderr

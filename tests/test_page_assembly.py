@@ -225,3 +225,37 @@ def test_links_are_checked_as_mkdocs_checks_them(tmp_path: Path) -> None:
     for name in texts:
         assert result.stderr.count(f"things/get-{name}.md' contains a link") == 1, result.stderr
     assert "no such anchor" not in result.stderr
+
+
+def test_held_logs_hold_only_this_threads_records() -> None:
+    """While a page's texts convert, what this thread logs waits for the verdict; what other
+    threads log (mkdocs serve's server and watcher) passes at once."""
+    import logging
+    import threading
+
+    from apidocgen.page_assembly import _HeldLogs
+
+    seen: list[str] = []
+
+    class Seen(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs")
+    saved = logger.handlers[:], logger.level
+    logger.handlers, logger.level = [Seen()], logging.INFO
+    try:
+        with _HeldLogs() as held:
+            logging.getLogger("mkdocs.structure.pages").info("from the page")
+            other = threading.Thread(target=lambda: logger.info("from the server"))
+            other.start()
+            other.join()
+            assert seen == ["from the server"]
+        assert logger.handlers[0].__class__ is Seen  # put back
+        held.report()
+        assert seen == ["from the server", "from the page"]
+        with _HeldLogs():
+            logger.warning("dropped: the page is converted again, and says it then")
+        assert len(seen) == 2
+    finally:
+        logger.handlers, logger.level = saved

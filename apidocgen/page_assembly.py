@@ -30,12 +30,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from apidocgen.generated_blocks import GeneratedBlocksExtension, MarkedBlock, find_marked_block
+from apidocgen.generated_blocks import (
+    GeneratedBlocksExtension,
+    MarkedBlock,
+    find_marked_block,
+    rows_are_page_independent,
+)
 
 PIECE = "<!-- apidocgen:piece -->"
 _PIECES = re.compile(r"\n*" + re.escape(PIECE) + r"\n*")
 _DIV_OPEN = re.compile(r'<div class="([A-Za-z0-9 _-]+)" markdown>')
-_TAB = re.compile(r'=== "([A-Za-z0-9 .+#_-]+)"')  # a label that is plain text in Markdown
+# A tab's label: words and single spaces, which no Markdown extension changes.
+_TAB = re.compile(r'=== "([A-Za-z0-9]+(?: [A-Za-z0-9]+)*)"')
 _TAB_INDENT = "    "
 N = TypeVar("N")
 
@@ -69,7 +75,10 @@ RenderBlock = Callable[[MarkedBlock], "str | None"]
 def usable(extensions: list[Any], configs: dict[str, Any]) -> bool:
     """Whether the site's Markdown gives the frame the markup this module gives it: md_in_html
     and pymdownx.tabbed in its alternate style (`=== "label"` lines are tabs), nothing else
-    configured for tabs."""
+    configured for tabs, and only extensions known to change nothing in the frame (an unknown
+    one might rewrite every `<div>`)."""
+    if not rows_are_page_independent(extensions):
+        return False
     names = {e.removeprefix("markdown.extensions.") for e in extensions if isinstance(e, str)}
     if "md_in_html" not in names or "pymdownx.tabbed" not in names:
         return False
@@ -228,10 +237,10 @@ def tab_anchors(tabs: list[_Tabs]) -> set[str]:
 
 
 # Extensions that leave a plain text as it is (letters, digits, spaces and the punctuation of
-# `_PLAIN_PARAGRAPH`): with any other (smarty's quotes, magiclink's URLs, emoji, ...), every
-# text goes to Python-Markdown.
+# `_PLAIN_PARAGRAPH`): with any other (smarty's quotes, magiclink's URLs, emoji, meta's
+# `key: value` first lines, nl2br's line breaks, ...), every text goes to Python-Markdown.
 _PLAIN_SAFE_EXTENSIONS = frozenset(
-    "admonition attr_list def_list fenced_code footnotes md_in_html meta sane_lists tables "
+    "admonition attr_list def_list fenced_code footnotes md_in_html sane_lists tables "
     "toc pymdownx.details pymdownx.highlight pymdownx.superfences pymdownx.tabbed "
     "pymdownx.tasklist".split()
 )

@@ -152,6 +152,7 @@ def test_the_frame_is_read_with_its_texts_blocks_divs_and_tabs() -> None:
         "Text\n\n    <!-- apidocgen:code -->\n\n    ```json\n    {}\n    ```",  # a mark in a text
         "Text <!-- apidocgen:piece --> here.",
         "Text\n\n=== Not a tab line",
+        '=== "C--"\n\n    ' + _CODE.replace("\n", "\n    "),  # smarty would make a dash
     ],
 )
 def test_what_is_not_the_frame_is_left_to_mkdocs(text: str) -> None:
@@ -180,6 +181,9 @@ def test_only_sites_whose_markup_it_reproduces_are_assembled() -> None:
     assert not usable(["md_in_html", "pymdownx.tabbed"], {})  # the older tab markup
     assert not usable(["pymdownx.tabbed"], tabbed)
     assert not usable(["md_in_html"], tabbed)
+    # An extension it does not know might change the frame's markup.
+    assert not usable(["md_in_html", "pymdownx.tabbed", "my_site.divs"], tabbed)
+    assert usable(["md_in_html", "pymdownx.tabbed", "smarty", "pymdownx.emoji"], tabbed)
 
 
 def test_plain_texts_are_left_to_mkdocs_with_extensions_that_change_text() -> None:
@@ -194,6 +198,8 @@ def test_plain_texts_are_left_to_mkdocs_with_extensions_that_change_text() -> No
     assert plain(base, {})
     assert not plain([*base, "smarty"], {})  # quotes and dashes become entities
     assert not plain([*base, "abbr"], {})  # abbreviations defined anywhere in the page
+    assert not plain([*base, "meta"], {})  # `Key: value` first lines are metadata
+    assert not plain([*base, "nl2br"], {})  # a paragraph's line ends are line breaks
     assert not plain(base, {"toc": {"permalink": "#"}})
     assert not plain(base, {"toc": {"anchorlink": True}})
     assert not plain(base, {"toc": {"toc_depth": 2}})

@@ -185,7 +185,7 @@ def test_serve_returns_1_on_descriptor_errors(
 
 
 def test_cli_mock_prints_its_url_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONFAULTHANDLER="1")
     source = tmp_path / "in"
     shutil.copytree(ROOT / "api-docs", source)
     write_descriptor(
@@ -212,10 +212,13 @@ def test_cli_mock_prints_its_url_serves_and_stops_on_ctrl_c(tmp_path: Path) -> N
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert process.stdout is not None
-    stdout = process.stdout
+    assert process.stdout is not None and process.stderr is not None
+    stdout, stderr = process.stdout, process.stderr
     reader = threading.Thread(target=lambda: [lines.put(x) for x in iter(stdout.readline, "")])
     reader.start()
+    errors: list[str] = []  # read as it comes: a full pipe would stop the mock
+    error_reader = threading.Thread(target=lambda: errors.extend(iter(stderr.readline, "")))
+    error_reader.start()
     try:
         line = readline()
         assert line.startswith("apidocgen mock: 7 operations on "), line
@@ -232,10 +235,16 @@ def test_cli_mock_prints_its_url_serves_and_stops_on_ctrl_c(tmp_path: Path) -> N
         assert httpx.delete(url + "/api/0/teams/ops/avatar/", timeout=10).status_code == 204
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            process.wait(timeout=30)
+            error_reader.join(timeout=30)
+            pytest.fail("the mock did not stop on Ctrl-C; its stderr:\n" + "".join(errors))
         reader.join(timeout=30)
-    assert process.stderr is not None
-    err = process.stderr.read()
+        error_reader.join(timeout=30)
+    err = "".join(errors)
     assert process.returncode == 0, err
     assert "apidocgen mock: stopped\n" in list(lines.queue)
     assert "Traceback" not in err

@@ -211,6 +211,10 @@ def test_cli_mock_prints_its_url_serves_and_stops_on_ctrl_c(tmp_path: Path) -> N
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from a terminal: a test run started in the background by a shell without job
+        # control ignores SIGINT, and a child inherits that (Python then never raises
+        # KeyboardInterrupt).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None and process.stderr is not None
     stdout, stderr = process.stdout, process.stderr

@@ -242,6 +242,12 @@ class GeneratedBlocksExtension(Extension):  # type: ignore[misc]  # untyped libr
         # before superfences (25) and raw HTML (20), which would otherwise parse these blocks.
         md.preprocessors.register(GeneratedBlocksPreprocessor(md, self), "apidocgen_blocks", 29)
 
+    def prepare(self, blocks: list[MarkedBlock]) -> None:
+        """Before a page's blocks are rendered: convert the new rows of all its tables at once
+        (one conversion instead of one per table)."""
+        if self.tables is not None:
+            self.tables.prepare([(b.head, b.rows) for b in blocks if b.kind == "table"])
+
     def render(self, block: MarkedBlock) -> str | None:
         """A marked block's HTML on the page being rendered; None when it is left to the site's
         own extensions."""
@@ -250,7 +256,8 @@ class GeneratedBlocksExtension(Extension):  # type: ignore[misc]  # untyped libr
                 return None
             return self.highlighter.block(block.code, block.language)
         if block.kind == "table":
-            html = self.tables.table(block.head, list(block.rows)) if self.tables else None
+            tables = self.tables
+            html = tables.table(block.head, list(block.rows)) if tables is not None else None
             return self._site_urls(html) if html is not None else None
         return self._site_urls(block.html)
 
@@ -315,6 +322,21 @@ def find_marked_block(lines: list[str], index: int) -> MarkedBlock | None:
     return None
 
 
+def find_marked_blocks(lines: list[str]) -> list[MarkedBlock]:
+    """Every marked block of these lines, in order (the lines inside one are not read as
+    marks)."""
+    blocks: list[MarkedBlock] = []
+    index = 0
+    while index < len(lines):
+        block = find_marked_block(lines, index)
+        if block is None:
+            index += 1
+        else:
+            blocks.append(block)
+            index = block.end + 1
+    return blocks
+
+
 def _code_block(lines: list[str], mark: int, indent: str) -> MarkedBlock | None:
     fence = mark + 2  # after the mark's blank line
     if fence >= len(lines) or lines[mark + 1] or not lines[fence].startswith(indent):
@@ -339,17 +361,8 @@ class GeneratedBlocksPreprocessor(Preprocessor):  # type: ignore[misc]  # untype
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        blocks: list[MarkedBlock] = []
-        index = 0
-        while index < len(lines):
-            block = find_marked_block(lines, index)
-            if block is None:
-                index += 1
-            else:
-                blocks.append(block)
-                index = block.end + 1
-        if self.extension.tables is not None:
-            self.extension.tables.prepare([(b.head, b.rows) for b in blocks if b.kind == "table"])
+        blocks = find_marked_blocks(lines)
+        self.extension.prepare(blocks)
         out: list[str] = []
         position = 0
         for block in blocks:
@@ -400,18 +413,11 @@ def render_marked_blocks(
             text = Path(path).read_text("utf-8-sig")
         except (OSError, UnicodeError):
             continue
-        lines = normalize.run(text.split("\n"))
-        index = 0
-        while index < len(lines):
-            block = find_marked_block(lines, index)
-            if block is None:
-                index += 1
-                continue
+        for block in find_marked_blocks(normalize.run(text.split("\n"))):
             if block.kind == "code" and highlighter is not None and not block.plain:
                 code[block.language, block.code] = highlighter.block(block.code, block.language)
             elif block.kind == "table" and tables is not None:
                 tables.table(block.head, list(block.rows))
-            index = block.end + 1
     heads, rows = tables.known() if tables is not None else ({}, {})
     return RenderedBlocks(code, heads, rows)
 

@@ -34,6 +34,7 @@ from apidocgen.generated_blocks import (
     GeneratedBlocksExtension,
     MarkedBlock,
     find_marked_block,
+    find_marked_blocks,
     rows_are_page_independent,
 )
 
@@ -477,22 +478,8 @@ class PageAssembler:
         if highlighter is None or tables is None or PIECE in source:
             return None
         lines = self._normalize(source.split("\n"))
-        rendered: dict[int, str | None] = {}
-
-        def render(block: MarkedBlock) -> str | None:
-            if block.start not in rendered:
-                rendered[block.start] = self._blocks.render(block)
-            return rendered[block.start]
-
-        tables.prepare(
-            [
-                (b.head, b.rows)
-                for n, line in enumerate(lines)
-                if line.startswith("<!-- apidocgen:table")
-                and (b := find_marked_block(lines, n)) is not None
-            ]
-        )
-        return read_frame(lines, render)
+        self._blocks.prepare(find_marked_blocks(lines))
+        return read_frame(lines, self._blocks.render)
 
     def stand_in(self, page: Any) -> Callable[..., None]:
         """A `page.render` that assembles the page, or has mkdocs convert it whole."""
